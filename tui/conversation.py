@@ -4,54 +4,61 @@ Pure functions over :class:`tui.api.models.Conversation` (no I/O, no Textual). E
 is linear in the number of nodes and survives broken trees: cycles, dangling parents, missing
 children and empty mappings give a best-effort thread, never a hang or an exception.
 
-CONTRACT (types below are fixed; the functions are filled in by the tree work):
-
 - ``active_thread(conv, leaf_id=None) -> list[str]``: node ids from the root down to the leaf
   (``leaf_id`` or ``current_node``, or the newest leaf when that is missing/unknown).
 - ``visible_messages(conv, thread) -> list[VisibleMessage]``: what a reader sees.
 - ``switch_sibling(conv, thread, node_id, index) -> list[str]``: the thread after choosing
   sibling ``index`` (0-based) of ``node_id``.
+
+How the tree is read. A node's parent is its ``parent`` field when that names another node of
+the mapping (a dangling or self parent makes the node a top). A node's children are the ids in
+its ``children`` list whose ``parent`` points back at it, in list order (creation order, so the
+last is the newest), then nodes that name it as parent but are missing from the list (exports
+with empty ``children`` arrays), in mapping order. Both walks stop at a node already seen, so a
+cycle ends the thread instead of hanging it, and every thread is a path: each node's parent is
+the node before it.
+
+How a thread becomes messages (see :func:`visible_messages`). A user node starts a message;
+the assistant and tool nodes after it, up to the next user node, are one assistant turn, as the
+web app draws them. Hidden nodes (weight 0, ``is_visually_hidden_from_conversation``, memory and
+profile context, calls to internal tools) give no blocks but stay in the turn's ``node_ids``, so
+``last_node_id`` is the node a reply really hangs from. All reasoning of a turn (``thoughts``,
+``reasoning_recap``) becomes ONE THOUGHTS block placed first, labelled with the recap ("Thought
+for 29s"), because the web app folds it into one line above the answer. A node inside a turn
+that has siblings starts a new message, so its branch switcher stays reachable.
+
+:class:`Block`, :class:`BlockKind` and :func:`block_markdown` live in :mod:`tui.content` (what
+one message's content looks like) and are re-exported here unchanged.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import StrEnum
+from itertools import pairwise
 
+from tui.api.models import Conversation, Message
+from tui.content import (
+    Block,
+    BlockKind,
+    block_markdown,
+    custom_instructions,
+    describe,
+    is_hidden,
+    merge_thoughts,
+)
 
-class BlockKind(StrEnum):
-    """Kinds of content block inside one visible message."""
-
-    MARKDOWN = "markdown"
-    """Ordinary text, rendered as Markdown."""
-    CODE = "code"
-    """A tool call's code (e.g. Code Interpreter input); ``language`` says which."""
-    OUTPUT = "output"
-    """A tool's output (execution_output): plain text."""
-    IMAGE = "image"
-    """An image pointer: ``text`` is a compact description (size, pointer)."""
-    BROWSE = "browse"
-    """A browsing result / quote / web page: ``text`` is a compact description."""
-    THOUGHTS = "thoughts"
-    """Reasoning summary (hidden by default in the UI, kept for an optional view)."""
-    NOTE = "note"
-    """Anything else: an odd content type, shown as a labelled description."""
-    ERROR = "error"
-    """system_error content."""
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One piece of a visible message."""
-
-    kind: BlockKind
-    text: str
-    """Markdown for MARKDOWN; code for CODE; plain text for everything else."""
-    language: str | None = None
-    """CODE only."""
-    label: str | None = None
-    """A short label for non-text blocks ("image", "python", "web.run"...)."""
+__all__ = [
+    "Block",
+    "BlockKind",
+    "VisibleMessage",
+    "active_thread",
+    "block_markdown",
+    "siblings",
+    "switch_sibling",
+    "thread_to_leaf",
+    "visible_messages",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +92,290 @@ class VisibleMessage:
         return "\n\n".join(block_markdown(block) for block in self.blocks)
 
 
-def block_markdown(block: Block) -> str:
-    """One block as Markdown (code fenced, other kinds labelled)."""
-    if block.kind is BlockKind.MARKDOWN:
-        return block.text
-    if block.kind is BlockKind.CODE:
-        return f"```{block.language or ''}\n{block.text}\n```"
-    if block.kind is BlockKind.OUTPUT:
-        return f"```\n{block.text}\n```"
-    label = block.label or block.kind.value
-    return f"[{label}] {block.text}"
+# ---------------------------------------------------------------------------------------------
+# The tree index
+
+
+class _Tree:
+    """Parent and children of every node, built once per call (linear), never recursive."""
+
+    __slots__ = ("_children", "mapping", "parent")
+
+    def __init__(self, conv: Conversation) -> None:
+        self.mapping = conv.mapping
+        self.parent: dict[str, str | None] = {}
+        for key, node in self.mapping.items():
+            parent = node.parent
+            ok = parent is not None and parent != key and parent in self.mapping
+            self.parent[key] = parent if ok else None
+        self._children: dict[str, list[str]] | None = None
+
+    def children(self, node_id: str) -> list[str]:
+        if self._children is None:
+            self._children = self._index_children()
+        return self._children.get(node_id, [])
+
+    def _index_children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {}
+        placed: set[str] = set()
+        for key, node in self.mapping.items():
+            for child in node.children:
+                # A child is listed once, under the node its own ``parent`` names.
+                if child not in placed and self.parent.get(child) == key:
+                    placed.add(child)
+                    children.setdefault(key, []).append(child)
+        for key, parent in self.parent.items():
+            if parent is not None and key not in placed:
+                children.setdefault(parent, []).append(key)
+        return children
+
+    def siblings(self, node_id: str) -> list[str]:
+        parent = self.parent.get(node_id)
+        return [node_id] if parent is None else self.children(parent)
+
+    def up(self, node_id: str, seen: set[str] | None = None) -> list[str]:
+        """``node_id`` and its ancestors, nearest first; stops before any node in ``seen``."""
+        seen = set() if seen is None else seen
+        path: list[str] = []
+        current: str | None = node_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            path.append(current)
+            current = self.parent.get(current)
+        return path
+
+    def down(self, start: str, seen: set[str], target: str | None) -> list[str]:
+        """From ``start`` to a leaf: toward ``target`` when it lies below, else newest children.
+
+        Stops at ``target`` itself (that is where :func:`active_thread` would end too).
+        """
+        toward: dict[str, str] = {}
+        stop_at: str | None = None
+        if target is not None and target in self.mapping:
+            chain = self.up(target)
+            if start in chain:
+                stop_at = target
+                for lower, upper in pairwise(chain):
+                    toward[upper] = lower
+        path = [start]
+        seen.add(start)
+        current = start
+        while current != stop_at:
+            step = toward.get(current)
+            if step is None or step in seen:
+                step = next((c for c in reversed(self.children(current)) if c not in seen), None)
+            if step is None:
+                break
+            seen.add(step)
+            path.append(step)
+            current = step
+        return path
+
+    def newest_leaf(self) -> str | None:
+        """The leaf whose message is newest (ties: last in mapping order); any node if no leaf."""
+        keys = list(self.mapping)
+        candidates = [key for key in keys if not self.children(key)] or keys
+        best: str | None = None
+        best_time = float("-inf")
+        for key in candidates:
+            message = self.mapping[key].message
+            created = message.create_time if message is not None else None
+            stamp = created.timestamp() if created is not None else float("-inf")
+            if best is None or stamp >= best_time:
+                best, best_time = key, stamp
+        return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads and branches
+
+
+def active_thread(conv: Conversation, leaf_id: str | None = None) -> list[str]:
+    """Node ids from the top (usually the message-less root) down to the leaf.
+
+    The leaf is ``leaf_id``, else ``conv.current_node``, else (both missing or unknown) the
+    newest leaf. A dangling parent makes its child the top; a cycle stops at the repeat.
+    """
+    tree = _Tree(conv)
+    start = next((n for n in (leaf_id, conv.current_node) if n and n in tree.mapping), None)
+    if start is None:
+        start = tree.newest_leaf()
+    return [] if start is None else tree.up(start)[::-1]
+
+
+def thread_to_leaf(conv: Conversation, node_id: str) -> list[str]:
+    """The thread through ``node_id`` down to a leaf ([] when the node is unknown).
+
+    Below ``node_id`` it follows the path to ``conv.current_node`` when that lies below, else
+    the newest (last) child at each level.
+    """
+    tree = _Tree(conv)
+    if node_id not in tree.mapping:
+        return []
+    above = tree.up(node_id)[::-1][:-1]
+    return above + tree.down(node_id, set(above), conv.current_node)
+
+
+def siblings(conv: Conversation, node_id: str) -> list[str]:
+    """``node_id`` and its siblings in creation order ([node_id] at the top, [] if unknown)."""
+    tree = _Tree(conv)
+    return tree.siblings(node_id) if node_id in tree.mapping else []
+
+
+def switch_sibling(conv: Conversation, thread: list[str], node_id: str, index: int) -> list[str]:
+    """The thread after choosing sibling ``index`` (0-based, clamped) of ``node_id``.
+
+    Keeps ``thread`` above ``node_id``'s parent, then descends from the chosen sibling like
+    :func:`thread_to_leaf`. An unknown ``node_id`` leaves the thread unchanged.
+    """
+    tree = _Tree(conv)
+    if node_id not in tree.mapping:
+        return list(thread)
+    options = tree.siblings(node_id)
+    chosen = options[max(0, min(index, len(options) - 1))]
+    parent = tree.parent[node_id]
+    position = _index_of(thread, node_id)
+    if parent is None:
+        above: list[str] = []
+    elif position > 0 and thread[position - 1] == parent and chosen not in thread[:position]:
+        above = list(thread[:position])
+    else:
+        # The caller's thread does not run through node_id: rebuild the part above from the tree.
+        above = tree.up(parent, {chosen})[::-1]
+    return above + tree.down(chosen, set(above), conv.current_node)
+
+
+def _index_of(thread: list[str], node_id: str) -> int:
+    try:
+        return thread.index(node_id)
+    except ValueError:
+        return -1
+
+
+# ---------------------------------------------------------------------------------------------
+# Visible messages
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A message being assembled from consecutive nodes."""
+
+    role: str
+    node_ids: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    thoughts: Block | None = None
+    messages: list[Message] = field(default_factory=list)
+    """The nodes' messages, hidden ones included (model slug, time, finish come from them)."""
+    text_from: Message | None = None
+    """The message that wrote the last MARKDOWN block, while no other block followed it."""
+
+
+def visible_messages(conv: Conversation, thread: list[str]) -> list[VisibleMessage]:
+    """What a reader sees of ``thread``: hidden nodes dropped, each assistant turn merged.
+
+    Never raises. See the module docstring for the rules; in short: system messages are hidden
+    unless they are non-empty custom instructions (shown as role "system"); a turn's text parts
+    join with a blank line, except a continuation (``message_type`` "continue", or a previous
+    part cut by ``max_tokens`` or left with ``end_turn`` false and no ``stop``), which joins
+    directly. A turn with nothing to show is dropped (its nodes join the previous message)
+    unless it is a branch point, which shows a NOTE so its switcher stays reachable.
+    """
+    tree = _Tree(conv)
+    out: list[VisibleMessage] = []
+    draft: _Draft | None = None
+    for node_id in thread:
+        node = tree.mapping.get(node_id)
+        if node is None:
+            continue
+        message = node.message
+        role = message.author.role if message is not None else None
+        if message is None or role == "system":
+            text = custom_instructions(message) if message is not None else ""
+            if message is not None and message.metadata.get("is_user_system_message") and text:
+                _flush(tree, draft, out)
+                draft = _Draft("system", [node_id], [Block(BlockKind.MARKDOWN, text)])
+                draft.messages.append(message)
+            elif draft is not None:
+                draft.node_ids.append(node_id)
+            continue
+        if role == "user":
+            _flush(tree, draft, out)
+            draft = None
+            if not is_hidden(message):
+                draft = _Draft("user", [node_id], describe(message), messages=[message])
+            continue
+        branch = len(tree.siblings(node_id)) > 1
+        if draft is None or draft.role not in ("assistant", "tool") or branch:
+            _flush(tree, draft, out)
+            draft = _Draft("tool" if role == "tool" else "assistant", [])
+        _add_turn_node(draft, node_id, message)
+    _flush(tree, draft, out)
+    return out
+
+
+def _add_turn_node(draft: _Draft, node_id: str, message: Message) -> None:
+    draft.node_ids.append(node_id)
+    previous = draft.messages[-1] if draft.messages else None
+    draft.messages.append(message)
+    if message.author.role != "tool":
+        draft.role = "assistant"
+    if is_hidden(message):
+        return
+    for block in describe(message):
+        if block.kind is BlockKind.THOUGHTS:
+            held = draft.thoughts
+            draft.thoughts = block if held is None else merge_thoughts(held, block)
+            continue
+        last = draft.blocks[-1] if draft.blocks else None
+        if block.kind is BlockKind.MARKDOWN and last is not None and last.kind is block.kind:
+            joint = "" if draft.text_from is previous and _continues(previous, message) else "\n\n"
+            draft.blocks[-1] = Block(BlockKind.MARKDOWN, last.text + joint + block.text)
+        else:
+            draft.blocks.append(block)
+        draft.text_from = message if block.kind is BlockKind.MARKDOWN else None
+
+
+def _continues(previous: Message | None, message: Message) -> bool:
+    """Is ``message`` the rest of ``previous`` (one reply cut in two nodes)?"""
+    if previous is None or message.author.role == "tool":
+        return False
+    if message.metadata.get("message_type") == "continue":
+        return True
+    if previous.finish_type == "max_tokens":
+        return True
+    # end_turn false alone also marks a reply that stops before a tool call (finish "stop"):
+    # joining that without a separator would glue two sentences together.
+    return (
+        previous.end_turn is False
+        and previous.finish_type != "stop"
+        and previous.channel == message.channel
+    )
+
+
+def _flush(tree: _Tree, draft: _Draft | None, out: list[VisibleMessage]) -> None:
+    if draft is None or not draft.node_ids:
+        return
+    blocks = ([draft.thoughts] if draft.thoughts is not None else []) + draft.blocks
+    first = draft.node_ids[0]
+    options = tree.siblings(first)
+    if not blocks and draft.role != "user":
+        if len(options) < 2:
+            if out:  # keep the nodes: a reply to the previous message hangs below them
+                out[-1] = replace(out[-1], node_ids=(*out[-1].node_ids, *draft.node_ids))
+            return
+        blocks = [Block(BlockKind.NOTE, "empty reply", label="branch")]
+    slug = next((m.model_slug for m in draft.messages if m.model_slug), None)
+    created = next((m.create_time for m in draft.messages if m.create_time), None)
+    out.append(
+        VisibleMessage(
+            node_id=first,
+            node_ids=tuple(draft.node_ids),
+            role=draft.role,
+            blocks=tuple(blocks),
+            sibling_index=options.index(first),
+            sibling_count=len(options),
+            model_slug=slug,
+            create_time=created,
+            finish_type=draft.messages[-1].finish_type if draft.messages else None,
+        )
+    )
