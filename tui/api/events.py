@@ -16,7 +16,7 @@ class EventKind(StrEnum):
     """What happened in the stream."""
 
     TEXT = "text"
-    """The visible assistant text grew: ``delta`` is the new piece, ``text`` the whole so far."""
+    """The visible text grew by ``delta`` (with ``extra["rewrite"]``, ``delta`` replaces it)."""
     TITLE = "title"
     """``title_generation``: the conversation's new title (the last one wins)."""
     MODERATION = "moderation"
@@ -38,7 +38,7 @@ class StreamEvent(BaseModel):
     delta: str = ""
     """New visible text since the previous TEXT event."""
     text: str = ""
-    """The whole visible assistant text so far (on TEXT, INTERRUPTED and DONE)."""
+    """Whole visible text, on DONE and INTERRUPTED only (TEXT has just ``delta``: see stream.py)."""
     message_id: str | None = None
     """Id of the assistant message being streamed: the next ``parent_message_id``."""
     conversation_id: str | None = None

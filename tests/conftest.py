@@ -1,0 +1,57 @@
+"""Fixtures shared by the whole suite: the anyio backend and one demo backend per session."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import keyring
+import pytest
+
+from tests.keyrings import MemoryKeyring
+from tui.demo.server import DemoServer, start_demo_server
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio (the app's loop), through anyio's pytest plugin."""
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """One real demo backend on 127.0.0.1 for the session; replies stream with no pause."""
+    server = start_demo_server(pace=0.0)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def demo(demo_server: DemoServer) -> DemoServer:
+    """The session's demo backend, back to its seeded state for this test."""
+    demo_server.reset()
+    return demo_server
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an in-memory keyring: the user's real keyring is never touched."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _stable_environment() -> None:
+    """Remove what makes screens differ between machines: colour overrides, time zone."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "TEXTUAL_THEME", "TEXTUAL_ANIMATIONS"):
+        os.environ.pop(name, None)
+    os.environ["TZ"] = "UTC"
+    time.tzset()

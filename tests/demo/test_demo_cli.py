@@ -1,0 +1,60 @@
+"""``serve-demo`` in a real subprocess: it prints its URL and token, serves, and stops."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+
+from tui.demo import DEMO_TOKEN
+from tui.demo.cli import build_parser
+from tui.demo.process import spawn_demo_server
+
+
+def test_parser_defaults() -> None:
+    args = build_parser().parse_args([])
+    assert (args.host, args.port, args.wire, args.pace) == ("127.0.0.1", 0, "auto", 0.02)
+
+
+def test_serve_demo_subprocess() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.demo", "--pace", "0", "--wire", "v1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url_line = process.stdout.readline().strip()
+        token_line = process.stdout.readline().strip()
+        assert url_line.startswith("url: http://127.0.0.1:")
+        assert token_line == f"token: {DEMO_TOKEN}"
+        url = url_line.removeprefix("url: ")
+        headers = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+        page = httpx.get(f"{url}/backend-api/conversations", headers=headers, params={"limit": 5})
+        assert page.status_code == 200
+        assert len(page.json()["items"]) == 5
+        body = {
+            "action": "next",
+            "messages": [{"id": "aaa-1", "author": {"role": "user"},
+                          "content": {"content_type": "text", "parts": ["hi"]}}],
+            "parent_message_id": "aaa-0",
+            "model": "gpt-4o",
+        }  # fmt: skip
+        reply = httpx.post(f"{url}/backend-api/conversation", headers=headers, json=body)
+        assert reply.text.startswith("event: delta_encoding")
+        assert reply.text.endswith("data: [DONE]\n\n")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_spawned_child_process() -> None:
+    with spawn_demo_server(pace=0.0) as child:
+        # Requests made before the child is ready wait in the backlog instead of failing.
+        headers = {"Authorization": f"Bearer {child.token}"}
+        page = httpx.get(f"{child.backend_url}/conversations", headers=headers, timeout=20.0)
+        assert page.json()["total"] >= 300
+        assert child.wait_ready(10.0)
+    assert child.process.returncode == 0

@@ -1,0 +1,78 @@
+"""relative_time: each unit, its boundaries, time zones, and odd inputs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from tui.timefmt import relative_time
+
+NOW = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("ago", "expected"),
+    [
+        (timedelta(0), "now"),
+        (timedelta(seconds=59), "now"),
+        (timedelta(seconds=60), "1m"),
+        (timedelta(minutes=3, seconds=59), "3m"),
+        (timedelta(minutes=59, seconds=59), "59m"),
+        (timedelta(hours=1), "1h"),
+        (timedelta(hours=2, minutes=59), "2h"),
+        (timedelta(hours=15, minutes=30), "15h"),  # midnight today
+        (timedelta(hours=23, minutes=59), "23h"),  # yesterday's date, but under a day ago
+        (timedelta(hours=24), "yesterday"),
+        (timedelta(hours=39, minutes=30), "yesterday"),  # 00:00 yesterday
+        (timedelta(hours=39, minutes=31), "Mar 8"),  # 23:59 the day before
+        (timedelta(days=6), "Mar 4"),
+        (timedelta(days=68), "Jan 1"),
+        (timedelta(days=69), "Dec 31"),  # last year, still within 365 days
+        (timedelta(days=364), "Mar 11"),
+        (timedelta(days=365), "2025-03-10"),
+        (timedelta(days=809), "2023-12-22"),
+    ],
+)
+def test_units_and_boundaries(ago: timedelta, expected: str) -> None:
+    assert relative_time(NOW - ago, NOW) == expected
+
+
+def test_none_is_blank() -> None:
+    assert relative_time(None, NOW) == ""
+
+
+def test_future_within_a_day_is_now_and_beyond_is_a_date() -> None:
+    assert relative_time(NOW + timedelta(minutes=5), NOW) == "now"
+    assert relative_time(NOW + timedelta(hours=23), NOW) == "now"
+    assert relative_time(NOW + timedelta(days=3), NOW) == "2026-03-13"
+
+
+def test_calendar_days_follow_nows_time_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    now = datetime(2026, 3, 11, 9, 0, tzinfo=tokyo)
+    then = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)  # Mar 10 08:30 in Tokyo
+    assert relative_time(then, now) == "yesterday"
+    # The same instants seen from UTC: Mar 9 23:30 and Mar 11 00:00 are two dates apart.
+    assert relative_time(then, now.astimezone(UTC)) == "Mar 9"
+    new_york = timezone(timedelta(hours=-5))
+    # Mar 11 00:00 UTC is Mar 10 19:00 in New York: 26h before Mar 11 21:00 there.
+    assert (
+        relative_time(
+            datetime(2026, 3, 11, tzinfo=UTC), datetime(2026, 3, 11, 21, 0, tzinfo=new_york)
+        )
+        == "yesterday"
+    )
+
+
+def test_naive_datetimes_are_utc() -> None:
+    naive_now = datetime(2026, 3, 10, 15, 30)
+    assert relative_time(datetime(2026, 3, 10, 15, 27), naive_now) == "3m"
+    assert relative_time(NOW - timedelta(hours=2), naive_now) == "2h"
+
+
+def test_month_names_do_not_follow_the_locale() -> None:
+    names = [relative_time(datetime(2025, month, 15, tzinfo=UTC), NOW) for month in range(4, 13)]
+    assert names == [
+        f"{m} 15" for m in ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    ]

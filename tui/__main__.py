@@ -1,0 +1,130 @@
+"""The ``backchat`` command: parse flags, build settings, run the app (or a sub-command).
+
+    backchat [--demo] [--base-url URL] [--backend-url URL] [--page-size N] [--model SLUG]
+    backchat login | logout          store / remove the access token in the OS keyring
+    backchat serve-demo [...]        run the demo backend alone, for any client
+
+Imports of Textual, httpx and the demo server are deferred to the branch that needs them, so
+``login``/``logout`` stay quick and the app's first frame is not delayed by unused modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui.config import ConfigError, Settings, load_file, resolve
+
+# Environment variables Textual honours that would make any Textual app dump its screen to disk
+# or press keys by itself (TEXTUAL-research.md §9): not wanted in a chat client.
+_UNSAFE_TEXTUAL_ENV = ("TEXTUAL_SCREENSHOT", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT_LOCATION")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--base-url", help="the proxy's root URL (default: $OPENAI_API_BASE_URL)")
+    common.add_argument(
+        "--backend-url", help="the .../backend-api URL (default: derived from the base URL)"
+    )
+    common.add_argument("--config", type=Path, help="the TOML config file to read")
+
+    parser = argparse.ArgumentParser(
+        prog="backchat",
+        description="A keyboard-first terminal client for ChatGPT's web backend-api.",
+        parents=[common],
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="run on the embedded demo backend (no token needed)"
+    )
+    parser.add_argument("--page-size", type=int, help="conversations per sidebar page (1-100)")
+    parser.add_argument("--model", help="the model new chats use by default")
+    parser.add_argument("--theme", help="a Textual theme name")
+    parser.add_argument(
+        "--wire", choices=["auto", "classic", "v1"], default="auto", help=argparse.SUPPRESS
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("login", parents=[common], help="store an access token in the OS keyring")
+    commands.add_parser("logout", parents=[common], help="remove the stored access token")
+    commands.add_parser(
+        "serve-demo", add_help=False, help="run the demo backend alone (see serve-demo --help)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["serve-demo"]:
+        from tui.demo.cli import main as serve_demo
+
+        return serve_demo(args_list[1:])
+
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        settings = _settings_from(args)
+    except ConfigError as error:
+        print(f"backchat: {error}", file=sys.stderr)
+        return 2
+
+    if args.command == "login":
+        from tui.login import login
+
+        return login(settings)
+    if args.command == "logout":
+        from tui.login import logout
+
+        return logout(settings)
+    return run_app(settings, demo=args.demo, wire=args.wire)
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    path: Path | None = args.config
+    file_data = load_file(path) if path else load_file()
+    flags = {
+        "base_url": args.base_url,
+        "backend_url": args.backend_url,
+        "page_size": getattr(args, "page_size", None),
+        "model": getattr(args, "model", None),
+        "theme": getattr(args, "theme", None),
+    }
+    return resolve(file_data=file_data, flags=flags, config_path=path)
+
+
+def run_app(settings: Settings, *, demo: bool, wire: str = "auto") -> int:
+    for name in _UNSAFE_TEXTUAL_ENV:
+        os.environ.pop(name, None)
+    demo_server = None
+    if demo:
+        from tui.demo.server import start_demo_server
+
+        demo_server = start_demo_server(wire=wire)
+        settings = demo_settings(settings, demo_server.base_url, demo_server.token)
+    from tui.app import create_app
+
+    try:
+        create_app(settings).run()
+    finally:
+        if demo_server is not None:
+            demo_server.stop()
+    return 0
+
+
+def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
+    """Point ``settings`` at a running demo backend, with its documented token."""
+    from dataclasses import replace
+
+    return replace(
+        settings,
+        base_url=base_url,
+        backend_url=base_url + "/backend-api",
+        token=token,
+        token_source="demo",
+        demo=True,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

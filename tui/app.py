@@ -1,0 +1,322 @@
+"""The App: owns the settings, the API client, sign-in and the app-wide actions.
+
+The main screen (``tui.screens.main``) holds the panes; controllers (``tui.history``,
+``tui.chat``) do the I/O in workers. The same :func:`create_app` factory serves the CLI, the
+tests, the benchmarks and the screenshot script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from tui import credentials
+from tui.api.client import BackendClient
+from tui.api.errors import ApiError, AuthError
+from tui.api.settings import ApiSettings
+from tui.config import Settings
+from tui.paths import styles_dir
+from tui.sanitize import clean_line
+from tui.state import UiState, load_state, save_state
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
+
+STYLE_FILES = ("app.tcss", "sidebar.tcss", "messages.tcss", "streaming.tcss", "modals.tcss")
+"""TCSS files, one per area, loaded in this order."""
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+class BackchatApp(App[None]):
+    """backchat: read, search, tidy and continue ChatGPT history in the terminal."""
+
+    TITLE = "backchat"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        styles_dir() / name for name in STYLE_FILES if (styles_dir() / name).exists()
+    ]
+    """Every style file that exists (a missing one must not stop the app)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit backchat"),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Show every key binding",
+        ),
+        Binding("f2", "account", "Account", id="app.account", tooltip="Account, models and limits"),
+    ]
+    """App-wide keys; the pane keys live on the main screen. All remappable by id."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        now: Clock | None = None,
+        use_keyring: bool = True,
+        state_path: Path | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.cursor_blink = cursor_blink
+        """Off in snapshot tests, so every run draws the same frame."""
+        self.settings = settings
+        """The resolved settings (file < env < flags)."""
+        self.now: Clock = now or _utc_now
+        """The clock: injectable so snapshots and relative times are stable."""
+        self.use_keyring = use_keyring
+        """False in tests that must never touch a keyring."""
+        self.state_path = state_path
+        """Where UI state (theme, last model) is kept; None = the user's state dir."""
+        self.ui_state: UiState = load_state(state_path)
+        self.client = BackendClient(
+            ApiSettings(
+                base_url=settings.base_url,
+                backend_url=settings.resolved_backend_url,
+                token=settings.token or "",
+            )
+        )
+        """The one API client; its token is replaced after a sign-in."""
+        self.theme_chosen = False
+        """Set after start-up: later theme changes are the user's and are remembered."""
+        self.keyring_note: str = ""
+        """Why the keyring could not be used, if it could not (shown on the sign-in screen)."""
+        theme = settings.theme or self.ui_state.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        from tui.screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        self.theme_chosen = True
+        if self.settings.insecure_transport:
+            self.notify(
+                f"{self.settings.resolved_backend_url} is plain http: your token travels in clear.",
+                title="Insecure connection",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def begin(self) -> None:
+        """Called by the main screen once mounted: sign in, then load the list."""
+        if self.settings.token:
+            self.main.signed_in()
+        else:
+            # The keyring's first use costs ~90 ms: run it after the first frame, in a thread.
+            self.run_worker(self._token_from_keyring, thread=True, group="signin")
+
+    def _fatal_error(self) -> None:
+        """Show a crash without local variables: they could hold the token.
+
+        Overrides a private Textual method (checked on 8.2.8), whose traceback shows locals.
+        """
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    @property
+    def main(self) -> MainScreen:
+        from tui.screens.main import MainScreen
+
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def watch_theme(self, theme: str) -> None:
+        if self.theme_chosen and theme != self.ui_state.theme:
+            self.ui_state.theme = theme
+            save_state(self.ui_state, self.state_path)
+
+    # -- sign-in -----------------------------------------------------------------------------
+
+    @property
+    def keyring_account(self) -> str:
+        return self.settings.resolved_backend_url
+
+    def _token_from_keyring(self) -> None:
+        token: str | None = None
+        if self.use_keyring:
+            try:
+                token = credentials.load_token(self.keyring_account)
+            except credentials.KeyringUnavailable as error:
+                self.keyring_note = str(error)
+        self.call_from_thread(self._keyring_checked, token)
+
+    def _keyring_checked(self, token: str | None) -> None:
+        if token:
+            self.client.set_token(token)
+            self.main.signed_in()
+        else:
+            self.request_sign_in()
+
+    def request_sign_in(self, notice: str = "") -> None:
+        """Show the sign-in screen over whatever is on screen (nothing underneath is lost)."""
+        from tui.screens.signin import SignInScreen
+
+        if any(isinstance(screen, SignInScreen) for screen in self.screen_stack):
+            return
+        warning = (
+            "This backend URL is plain http: the token would travel in clear."
+            if self.settings.insecure_transport
+            else ""
+        )
+        self.push_screen(
+            SignInScreen(
+                check=self._check_token,
+                backend_url=self.settings.resolved_backend_url,
+                notice=" ".join(part for part in (notice, self.keyring_note) if part) or None,
+                warning=warning or None,
+                keyring=self.use_keyring and not self.keyring_note,
+            ),
+            self._signed_in,
+        )
+
+    async def _check_token(self, token: str) -> str | None:
+        """Try ``token`` with accounts/check; an error message, or None when it works."""
+        probe = BackendClient(self.client.settings.replace(token=token))
+        try:
+            await probe.account_status()
+        except ApiError as error:
+            return error.message
+        finally:
+            await probe.aclose()
+        return None
+
+    def _signed_in(self, token: str | None) -> None:
+        if not token:
+            if not self.client.settings.has_token:
+                self.exit()
+            return
+        self.client.set_token(token)
+        if self.use_keyring:
+            self.run_worker(lambda: self._store_token(token), thread=True, group="signin")
+        self.main.signed_in()
+
+    def _store_token(self, token: str) -> None:
+        try:
+            credentials.save_token(self.keyring_account, token)
+        except credentials.KeyringUnavailable as error:
+            self.call_from_thread(
+                self.notify,
+                f"Signed in for this session only. {error}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def report_error(self, error: BaseException, doing: str) -> None:
+        """Tell the user what failed, in plain words; a 401 brings back the sign-in screen."""
+        if isinstance(error, AuthError):
+            self.request_sign_in(notice="Your token expired or was refused. Sign in again.")
+            return
+        message = (
+            error.message if isinstance(error, ApiError) else str(error) or type(error).__name__
+        )
+        self.notify(
+            clean_line(message, limit=300),
+            title=clean_line(doing, limit=60),
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+
+    # -- app-wide actions --------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(group, key, description) for every binding of the app and the main screen."""
+        rows: list[tuple[str, str, str]] = []
+        for title, node in [("Global", self), *self.main.binding_owners()]:
+            keys_by_binding: dict[tuple[str, str], list[str]] = {}
+            # `_bindings` holds the merged bindings with the user's keymap applied
+            # (checked on Textual 8.2.8); BINDINGS alone would show the default keys.
+            for _key, binding in node._bindings:  # private: see the comment above
+                if binding.description:
+                    display = self.get_key_display(binding)
+                    keys_by_binding.setdefault((binding.action, binding.description), [])
+                    if display not in keys_by_binding[(binding.action, binding.description)]:
+                        keys_by_binding[(binding.action, binding.description)].append(display)
+            for (_action, description), keys in keys_by_binding.items():
+                rows.append((title, " / ".join(keys), description))
+        return rows
+
+    def action_account(self) -> None:
+        from tui.account_view import open_account_screen
+
+        open_account_screen(self)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for _title, node in [("Global", self), *self.main.binding_owners()]:
+            for _key, binding in node._bindings:  # private: see the comment above
+                if not binding.description or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    binding.tooltip or binding.description,
+                    _runner(node, binding.action),
+                )
+
+
+def _runner(node: DOMNode, action: str) -> Callable[[], object]:
+    async def run() -> None:
+        await node.app.run_action(action, node)
+
+    return run
+
+
+def create_app(
+    settings: Settings,
+    *,
+    now: Clock | None = None,
+    use_keyring: bool = True,
+    state_path: Path | None = None,
+    cursor_blink: bool = True,
+) -> BackchatApp:
+    """The one app factory, shared by the CLI, the tests and the scripts."""
+    return BackchatApp(
+        settings,
+        now=now,
+        use_keyring=use_keyring,
+        state_path=state_path,
+        cursor_blink=cursor_blink,
+    )

@@ -1,0 +1,64 @@
+"""``backchat serve-demo``: run the demo backend in the foreground until Ctrl+C.
+
+It prints ``url: ...`` and ``token: ...`` (one per line, flushed) so scripts and other
+terminals can point a client at it.
+
+``--fd N`` (hidden) serves on an inherited listening socket and exits when stdin reaches EOF:
+that is how :func:`tui.demo.process.spawn_demo_server` runs it as a child of the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+
+from tui.demo import DEMO_TOKEN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backchat serve-demo",
+        description="Serve the embedded demo backend (seeded history, fake model) over HTTP.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: pick a free one)")
+    parser.add_argument(
+        "--wire",
+        choices=("auto", "classic", "v1"),
+        default="auto",
+        help="stream format: auto follows the request's supported_encodings",
+    )
+    parser.add_argument(
+        "--pace", type=float, default=0.02, help="seconds between stream chunks (default 0.02)"
+    )
+    parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until interrupted; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    from tui.demo.server import serve_socket, start_demo_server
+
+    if args.fd is not None:
+        server = serve_socket(socket.socket(fileno=args.fd), wire=args.wire, pace=args.pace)
+    else:
+        server = start_demo_server(args.host, args.port, wire=args.wire, pace=args.pace)
+    print(f"url: {server.base_url}", flush=True)
+    print(f"token: {DEMO_TOKEN}", flush=True)
+    try:
+        if args.fd is not None:
+            sys.stdin.buffer.read()  # the parent closed the pipe (or died): time to go
+        else:
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

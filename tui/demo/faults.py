@@ -1,0 +1,123 @@
+"""Switchable faults and runtime settings of the demo server.
+
+Tests arm a fault for the next N matching requests; the server consumes it when a request of
+the right kind arrives. Faults that happen *inside* a reply stream (``drop_mid_stream``,
+``error_in_stream``, ``stream_ends_early``) only ever fire on sends, whatever ``on`` says.
+
+Both objects are shared between the test thread and the server's event-loop thread, so every
+access goes through a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+STATUS_FAULTS = (
+    "rate_limit_concurrent",
+    "rate_limit_model_cap",
+    "rate_limit_plain",
+    "server_500",
+    "bad_gateway_502",
+    "unavailable_503",
+    "expired_401",
+    "forbidden_html_403",
+    "too_long_413",
+)
+"""Faults that replace the whole response with an error status and body."""
+
+STREAM_FAULTS = ("drop_mid_stream", "error_in_stream", "stream_ends_early")
+"""Faults that break a reply stream after it started with HTTP 200."""
+
+FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS
+"""Every armable fault (``latency`` is a setting, not an armed fault)."""
+
+KINDS = ("any", "send", "read", "write")
+"""``send``: POST /conversation; ``read``: GETs; ``write``: PATCH and the other POSTs."""
+
+
+class Faults:
+    """Armed faults plus the ``latency`` setting."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._armed: dict[str, tuple[int, str]] = {}
+        self._latency = 0.0
+
+    @property
+    def latency(self) -> float:
+        """Seconds added before every response (0 to turn off)."""
+        with self._lock:
+            return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("latency must be >= 0")
+        with self._lock:
+            self._latency = float(seconds)
+
+    def arm(self, name: str, times: int = 1, *, on: str = "any") -> None:
+        """Make the next ``times`` requests of kind ``on`` fail with fault ``name``.
+
+        Arming a fault that is already armed replaces its count and kind.
+        """
+        if name not in FAULT_NAMES:
+            raise ValueError(f"unknown fault {name!r}; known: {', '.join(FAULT_NAMES)}")
+        if on not in KINDS:
+            raise ValueError(f"unknown request kind {on!r}; known: {', '.join(KINDS)}")
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        with self._lock:
+            self._armed[name] = (times, on)
+
+    def disarm(self, name: str) -> None:
+        with self._lock:
+            self._armed.pop(name, None)
+
+    def clear(self) -> None:
+        """Disarm everything and set latency back to 0."""
+        with self._lock:
+            self._armed.clear()
+            self._latency = 0.0
+
+    def armed(self) -> dict[str, int]:
+        """Fault name to remaining count."""
+        with self._lock:
+            return {name: times for name, (times, _) in self._armed.items()}
+
+    def take(self, kind: str, candidates: tuple[str, ...]) -> str | None:
+        """Consume one armed fault among ``candidates`` that applies to a request of ``kind``."""
+        with self._lock:
+            for name in candidates:
+                entry = self._armed.get(name)
+                if entry is None:
+                    continue
+                times, on = entry
+                if on not in ("any", kind):
+                    continue
+                if times <= 1:
+                    del self._armed[name]
+                else:
+                    self._armed[name] = (times - 1, on)
+                return name
+        return None
+
+
+WIRES = ("auto", "classic", "v1")
+
+
+@dataclass
+class DemoConfig:
+    """Runtime settings; change them between requests (tests do)."""
+
+    wire: str = "auto"
+    """``auto`` (v1 if the request offers ``supported_encodings: ["v1"]``), ``classic``, ``v1``."""
+    pace: float = 0.02
+    """Seconds between two stream chunks."""
+
+    def __post_init__(self) -> None:
+        if self.wire not in WIRES:
+            raise ValueError(f"wire must be one of {', '.join(WIRES)}")
+        if self.pace < 0:
+            raise ValueError("pace must be >= 0")

@@ -1,0 +1,89 @@
+"""Run the demo backend in a child process, for a faster ``backchat --demo`` start-up.
+
+Importing starlette and uvicorn costs ~0.1-0.2 s of CPU, and in-process that time adds to the
+app's own Textual import (one GIL). A child interpreter does it on another core while the app
+starts. The parent binds the listening socket itself and hands it over (``pass_fds``), so the
+URL is known at once and connections made before the child is ready simply wait in the
+kernel's backlog. The child exits when the parent closes the pipe on its stdin (or dies).
+
+The in-process :func:`tui.demo.server.start_demo_server` stays the way for tests: only it
+exposes ``state``, ``faults`` and ``config``.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+from types import TracebackType
+
+from tui.demo import DEMO_TOKEN
+from tui.demo.sockets import listening_socket
+
+STOP_TIMEOUT = 5.0
+
+
+class DemoProcess:
+    """A demo backend running in a child process."""
+
+    def __init__(self, base_url: str, process: subprocess.Popen[bytes]) -> None:
+        self.base_url = base_url
+        """Root URL; ``/public-api/...`` lives here."""
+        self.backend_url = base_url + "/backend-api"
+        self.token = DEMO_TOKEN
+        self.process = process
+
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """Block until the child serves (it prints its URL then); False on timeout or death."""
+        stdout = self.process.stdout
+        if stdout is None:
+            return False
+        readable, _, _ = select.select([stdout], [], [], timeout)
+        return bool(readable) and stdout.readline().startswith(b"url: ")
+
+    def stop(self) -> None:
+        """Ask the child to exit (EOF on its stdin), then make sure it did."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> DemoProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def spawn_demo_server(
+    host: str = "127.0.0.1", port: int = 0, *, wire: str = "auto", pace: float = 0.02
+) -> DemoProcess:
+    """Start the demo backend in a child process; returns at once (POSIX only)."""
+    if os.name != "posix":
+        raise NotImplementedError("spawn_demo_server needs POSIX fd passing; use start_demo_server")
+    sock = listening_socket(host, port)
+    try:
+        bound_host, bound_port = sock.getsockname()[:2]
+        command = [sys.executable, "-m", "tui.demo", "--fd", str(sock.fileno())]
+        command += ["--wire", wire, "--pace", str(pace)]
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(sock.fileno(),),
+        )
+    finally:
+        sock.close()  # the child holds its own copy of the listening socket
+    return DemoProcess(f"http://{bound_host}:{bound_port}", process)

@@ -1,0 +1,121 @@
+"""Run the demo backend: uvicorn in a daemon thread, bound to 127.0.0.1.
+
+The listening socket is bound in the caller's thread (so ``port=0`` resolves at once and the
+URL is known before uvicorn runs); ``start_demo_server`` then waits for uvicorn's start-up to
+finish, so the first request is served without delay.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from types import TracebackType
+
+import uvicorn
+
+from tui.demo import DEMO_TOKEN
+from tui.demo.app import build_app
+from tui.demo.faults import DemoConfig, Faults
+from tui.demo.send import install_log_filter
+from tui.demo.sockets import listening_socket
+from tui.demo.state import DemoState
+
+START_TIMEOUT = 10.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling a waiting thread when it is ready (or gave up)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.ready.set()
+
+
+class DemoServer:
+    """A running demo backend. Use as a context manager, or call :meth:`stop`."""
+
+    def __init__(
+        self, sock: socket.socket, *, wire: str, pace: float, token: str = DEMO_TOKEN
+    ) -> None:
+        host, port = sock.getsockname()[:2]
+        self.base_url = f"http://{host}:{port}"
+        """Root URL; ``/public-api/...`` lives here."""
+        self.backend_url = self.base_url + "/backend-api"
+        self.token = token
+        self.state = DemoState()
+        """The in-memory account (history, request log, the one-stream slot)."""
+        self.faults = Faults()
+        self.config = DemoConfig(wire=wire, pace=pace)
+        """Wire format and pace; mutable at runtime."""
+        self._defaults = (wire, pace)
+        self._socket = sock
+        app = build_app(self.state, self.faults, self.config, token, self.reset)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            loop="asyncio",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=1,
+        )
+        self._server = _Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="backchat-demo", daemon=True
+        )
+
+    def _start(self) -> None:
+        install_log_filter()
+        self._thread.start()
+        if not self._server.ready.wait(START_TIMEOUT) or not self._server.started:
+            self.stop()
+            raise RuntimeError("the demo server did not start")
+
+    def reset(self) -> None:
+        """Restore the seeded history, clear faults and the request log, restore the config."""
+        self.state.reset()
+        self.faults.clear()
+        self.config.wire, self.config.pace = self._defaults
+
+    def stop(self) -> None:
+        """Shut the server down and wait (briefly) for its thread."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(START_TIMEOUT)
+        self._socket.close()
+
+    def __enter__(self) -> DemoServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_demo_server(
+    host: str = "127.0.0.1", port: int = 0, *, wire: str = "auto", pace: float = 0.02
+) -> DemoServer:
+    """Start a demo backend in a daemon thread; returns once it accepts connections."""
+    return serve_socket(listening_socket(host, port), wire=wire, pace=pace)
+
+
+def serve_socket(sock: socket.socket, *, wire: str = "auto", pace: float = 0.02) -> DemoServer:
+    """Serve the demo backend on an already listening socket (closed when the server stops)."""
+    try:
+        server = DemoServer(sock, wire=wire, pace=pace)
+    except BaseException:
+        sock.close()
+        raise
+    server._start()
+    return server

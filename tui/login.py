@@ -1,0 +1,79 @@
+"""``backchat login`` / ``backchat logout``: the token in the OS keyring, from the shell.
+
+``login`` reads the token without echo (getpass), or from stdin when it is piped
+(``pass show chatgpt | backchat login``), checks it with ``accounts/check`` and stores it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import TextIO
+
+from tui import credentials
+from tui.api.client import BackendClient
+from tui.api.errors import ApiError
+from tui.api.settings import ApiSettings
+from tui.config import Settings
+
+
+def read_token(stdin: TextIO | None = None) -> str:
+    """The token from a pipe, or typed at a prompt that does not echo it."""
+    stream = stdin or sys.stdin
+    if not stream.isatty():
+        return stream.read().strip()
+    return getpass.getpass("Access token (not shown): ").strip()
+
+
+async def check_token(settings: Settings, token: str) -> str | None:
+    """None when the backend accepts ``token``, else what it said."""
+    client = BackendClient(
+        ApiSettings(
+            base_url=settings.base_url, backend_url=settings.resolved_backend_url, token=token
+        )
+    )
+    try:
+        await client.account_status()
+    except ApiError as error:
+        return error.message
+    finally:
+        await client.aclose()
+    return None
+
+
+def login(settings: Settings, *, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    backend = settings.resolved_backend_url
+    token = read_token(stdin)
+    if not token:
+        print("No token given; nothing stored.", file=out)
+        return 1
+    if settings.insecure_transport:
+        print(f"Warning: {backend} is plain http: the token travels in clear.", file=out)
+    problem = asyncio.run(check_token(settings, token))
+    if problem is not None:
+        print(f"The backend at {backend} refused the token: {problem}", file=out)
+        return 1
+    try:
+        credentials.save_token(backend, token)
+    except credentials.KeyringUnavailable as error:
+        print(str(error), file=out)
+        return 1
+    print(f"Signed in. The token is stored in the OS keyring for {backend}.", file=out)
+    return 0
+
+
+def logout(settings: Settings, *, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    backend = settings.resolved_backend_url
+    try:
+        removed = credentials.delete_token(backend)
+    except credentials.KeyringUnavailable as error:
+        print(str(error), file=out)
+        return 1
+    if removed:
+        print(f"Signed out: the token for {backend} was removed from the OS keyring.", file=out)
+    else:
+        print(f"No token was stored for {backend}.", file=out)
+    return 0

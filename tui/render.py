@@ -1,0 +1,273 @@
+"""Markdown → Rich renderables for messages: one place, so a streamed reply ends up rendered
+exactly like the same reply opened later.
+
+Rich Markdown is used instead of Textual's ``Markdown`` widget because one Textual Markdown
+widget per message costs 52 s and 983 MiB for 500 messages (TEXTUAL-research.md §2), while one
+light widget per message with Rich-rendered Markdown costs 6.4 s / 85 MiB in total.
+
+Besides the Markdown renderable this module holds the other pure pieces of message display:
+one renderable per :class:`~tui.conversation.Block`, pre-rendering a renderable to styled
+``Text`` at a fixed width (what :class:`~tui.widgets.message_view.MessageView` caches), and
+finding the code blocks that the copy-code key cycles through.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+
+from markdown_it import MarkdownIt
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown as RichMarkdown
+from rich.padding import Padding
+from rich.style import Style as RichStyle
+from rich.syntax import Syntax
+from rich.terminal_theme import TerminalTheme
+from rich.text import Text
+from textual.content import Content, Span
+from textual.style import Style
+
+from tui.conversation import Block, BlockKind
+from tui.sanitize import clean_line, clean_text
+
+CODE_THEME = "monokai"
+"""Pygments theme for fenced code blocks."""
+
+LABEL_STYLE = "dim"
+"""Rich style of the small labels ("python", "output") and of the folded one-liners."""
+
+THOUGHTS_STYLE = "dim italic"
+"""Rich style of the folded reasoning line: present, but quieter than the answer."""
+
+ERROR_STYLE = "bold red"
+"""Rich style of an error block: red reads as an error on dark and light backgrounds alike."""
+
+# Rich renders Markdown through markdown-it-py; parsing fences with the same parser (same
+# CommonMark rules: ``` and ~~~, info strings, fences inside lists and quotes, an unclosed fence
+# running to the end) means "code block 2/3" is exactly the second block the reader sees.
+_FENCE_PARSER = MarkdownIt("commonmark")
+
+
+def render_console() -> Console:
+    """An off-screen console for pre-rendering; one per thread (a Console is not thread-safe).
+
+    Truecolor so that the Pygments theme survives; the width is overridden per call. It never
+    writes anywhere (the StringIO is never read).
+    """
+    return Console(
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        width=80,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+    )
+
+
+_RENDER_CONSOLE = render_console()
+"""The event loop's console."""
+
+
+def markdown_renderable(text: str) -> RichMarkdown:
+    """A message's Markdown as a Rich renderable: sanitised, no OSC 8 hyperlinks.
+
+    ``hyperlinks=False`` because Rich would emit OSC 8 links for any scheme (ssh:, file:...);
+    the URL is shown as text instead.
+    """
+    return RichMarkdown(clean_text(text), code_theme=CODE_THEME, hyperlinks=False)
+
+
+def code_renderable(code: str, language: str | None) -> RenderableType:
+    """A tool call's code: a dim language label over syntax-highlighted code."""
+    lexer = clean_line(language or "", limit=40) or "text"
+    # An unknown lexer name makes Rich fall back to plain text, so a strange language from the
+    # server cannot fail here.
+    syntax = Syntax(
+        clean_text(code),
+        lexer,
+        theme=CODE_THEME,
+        word_wrap=True,
+        padding=(0, 1),
+    )
+    return Group(Text(lexer, style=LABEL_STYLE), syntax)
+
+
+def block_renderable(block: Block) -> RenderableType:
+    """One block of a message as a Rich renderable; every string is sanitised first."""
+    kind = block.kind
+    if kind is BlockKind.MARKDOWN:
+        return markdown_renderable(block.text)
+    if kind is BlockKind.CODE:
+        return code_renderable(block.text, block.language or block.label)
+    if kind is BlockKind.OUTPUT:
+        return Group(
+            Text(clean_line(block.label or "output", limit=40), style=LABEL_STYLE),
+            Padding(Text(clean_text(block.text).rstrip("\n")), (0, 0, 0, 2)),
+        )
+    style = {BlockKind.ERROR: ERROR_STYLE, BlockKind.THOUGHTS: THOUGHTS_STYLE}.get(kind, "")
+    return Text(one_line_summary(block), style=style)
+
+
+def one_line_summary(block: Block) -> str:
+    """The compact one-liner for blocks that are described rather than shown.
+
+    IMAGE → "▣ image 1024×1024", BROWSE → "⌕ browsed: ...", THOUGHTS → "Thought for 29s · first
+    summary line", ERROR → "⚠ error: ...", anything else → "• label: text".
+    """
+    text = clean_line(block.text, limit=200)
+    label = clean_line(block.label or "", limit=40)
+    kind = block.kind
+    if kind is BlockKind.IMAGE:
+        return _join("▣", label or "image", text)
+    if kind is BlockKind.BROWSE:
+        return _join("⌕", f"{label or 'browsed'}:", text)
+    if kind is BlockKind.THOUGHTS:
+        first = next((line for line in clean_text(block.text).splitlines() if line.strip()), "")
+        summary = clean_line(first, limit=120)
+        head = label if label and label.lower() != "thoughts" else "Thoughts"
+        return f"✱ {head} · {summary}" if summary else f"✱ {head}"
+    if kind is BlockKind.ERROR:
+        return _join("⚠", f"{label or 'error'}:", text)
+    return _join("•", f"{label or kind.value}:", text)
+
+
+def _join(icon: str, head: str, text: str) -> str:
+    return f"{icon} {head} {text}" if text else f"{icon} {head}"
+
+
+def render_to_content(
+    renderable: RenderableType,
+    width: int,
+    ansi_theme: TerminalTheme | None = None,
+    console: Console | None = None,
+) -> tuple[Content, int]:
+    """Render ``renderable`` once at ``width`` cells; return it as ``Content`` and its lines.
+
+    A widget that shows this ``Content`` lays out and repaints without running Rich's Markdown
+    renderer again, and Textual can select text in it with the mouse (it cannot in a live Rich
+    renderable: TEXTUAL-research.md §2). The price is a re-render when the width changes.
+
+    Segments go straight into ``Content`` spans, with each distinct Rich style converted once:
+    building a Rich ``Text`` first and converting it with ``Content.from_rich_text`` cost 60 %
+    more per message (measured on Textual 8.2.8). ``ansi_theme`` is the app's, so that ANSI
+    colours (Rich Markdown's inline code, quotes) map like the rest of the app. Off the event
+    loop, pass a ``console`` of that thread's own (:func:`render_console`).
+    """
+    console = console or _RENDER_CONSOLE
+    options = console.options.update_width(max(1, width))
+    lines = console.render_lines(renderable, options, pad=False)
+    convert = _style_converter(ansi_theme)
+    parts: list[str] = []
+    spans: list[Span] = []
+    position = 0
+    for index, line in enumerate(lines):
+        if index:
+            parts.append("\n")
+            position += 1
+        for text, style, control in line:
+            if control or not text:
+                continue
+            end = position + len(text)
+            if style:
+                spans.append(Span(position, end, convert(style)))
+            parts.append(text)
+            position = end
+    return Content("".join(parts), spans), max(1, len(lines))
+
+
+def render_to_text(renderable: RenderableType, width: int) -> Text:
+    """Like :func:`render_to_content`, as a Rich ``Text`` (for tests and non-Textual output)."""
+    options = _RENDER_CONSOLE.options.update_width(max(1, width))
+    lines = _RENDER_CONSOLE.render_lines(renderable, options, pad=False)
+    out = Text(no_wrap=True, overflow="crop", end="")
+    last = len(lines) - 1
+    for index, line in enumerate(lines):
+        for segment in line:
+            if not segment.control:
+                out.append(segment.text, segment.style)
+        if index < last:
+            out.append("\n")
+    return out
+
+
+_STYLE_CACHE: dict[tuple[int, RichStyle], Style] = {}
+
+
+def _style_converter(theme: TerminalTheme | None) -> Callable[[RichStyle], Style]:
+    """Rich style → Textual style, cached: a message uses a few dozen distinct styles."""
+    theme_key = id(theme)
+    if len(_STYLE_CACHE) > 4096:
+        _STYLE_CACHE.clear()
+
+    def convert(style: RichStyle) -> Style:
+        key = (theme_key, style)
+        converted = _STYLE_CACHE.get(key)
+        if converted is None:
+            converted = _STYLE_CACHE[key] = Style.from_rich_style(style, theme)
+        return converted
+
+    return convert
+
+
+WARM_LANGUAGES = (
+    "python", "bash", "javascript", "typescript", "json", "rust", "go", "sql", "yaml", "html",
+)  # fmt: skip
+"""Lexers loaded ahead of time by :func:`warm_up` (the languages replies use most)."""
+
+
+def warm_up(languages: Iterable[str] = WARM_LANGUAGES) -> None:
+    """Load Pygments lexers and Rich's Markdown machinery before the first message is shown.
+
+    The first code block in a language costs ~20-30 ms (Pygments imports and compiles the
+    lexer), which would land on the frame that opens a conversation. Safe to run in a thread:
+    it uses its own console, not the one the widgets render with.
+    """
+    console = render_console()
+    fences = "\n\n".join(f"```{language}\nx\n```" for language in languages)
+    console.render_lines(markdown_renderable(f"# t\n\n- *a* `b`\n\n{fences}"), pad=False)
+
+
+def fenced_code(markdown: str) -> list[str]:
+    """The contents of the fenced code blocks in ``markdown``, in reading order."""
+    try:
+        tokens = _FENCE_PARSER.parse(clean_text(markdown))
+    except Exception:
+        # markdown-it is robust, but a copy key must never take the app down over odd input.
+        return []
+    return [_strip_final_newline(token.content) for token in tokens if token.type == "fence"]
+
+
+def code_blocks(blocks: Iterable[Block]) -> list[str]:
+    """Every code block of a message: CODE blocks and the fences inside MARKDOWN blocks."""
+    found: list[str] = []
+    for block in blocks:
+        if block.kind is BlockKind.CODE:
+            found.append(clean_text(block.text))
+        elif block.kind is BlockKind.MARKDOWN:
+            found.extend(fenced_code(block.text))
+    return found
+
+
+def _strip_final_newline(text: str) -> str:
+    return text[:-1] if text.endswith("\n") else text
+
+
+def estimate_lines(blocks: Iterable[Block], width: int) -> int:
+    """A cheap guess of how many lines ``blocks`` take at ``width`` cells, without rendering.
+
+    Used to decide how many messages fill a screen before any of them is rendered; being off by
+    a few lines only changes how early the next batch loads.
+    """
+    width = max(20, width)
+    total = 0
+    for block in blocks:
+        text = block.text if isinstance(block.text, str) else ""
+        if block.kind in (BlockKind.MARKDOWN, BlockKind.CODE, BlockKind.OUTPUT):
+            lines = text.split("\n")
+            total += sum(1 + len(line) // width for line in lines) + 1
+            if block.kind is not BlockKind.MARKDOWN:
+                total += 1  # the label line
+        else:
+            total += 1
+    return max(1, total)

@@ -1,0 +1,277 @@
+"""The main screen: sidebar | (title bar, transcript, composer), and the pane-level keys.
+
+Handlers here are thin: they turn keys and widget messages into calls on the controllers
+(``tui.history`` for reading and tidying, ``tui.chat`` for writing), which own the I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.chat import Chat
+from tui.history import History
+from tui.sanitize import clean_line
+from tui.widgets.composer import Composer
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from tui.app import BackchatApp
+
+
+class MainScreen(Screen[None]):
+    """The one screen users spend their time on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "cycle_focus(1)", "Next pane", id="app.focus_next", show=False),
+        Binding(
+            "shift+tab", "cycle_focus(-1)", "Previous pane", id="app.focus_previous", show=False
+        ),
+        Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new chat"),
+        Binding(
+            "r", "rename", "Rename", id="conversation.rename", tooltip="Rename the conversation"
+        ),
+        Binding("d", "delete", "Delete", id="conversation.delete", tooltip="Delete (asks first)"),
+        Binding(
+            "a",
+            "archive",
+            "Archive",
+            id="conversation.archive",
+            tooltip="Archive, or unarchive in the archived list",
+        ),
+        Binding(
+            "A",
+            "toggle_archived",
+            "Archived list",
+            id="sidebar.toggle_archived",
+            show=False,
+            tooltip="Show the archived conversations, or the main list again",
+        ),
+        Binding(
+            "t",
+            "generate_title",
+            "Generate title",
+            id="conversation.generate_title",
+            show=False,
+            tooltip="Ask the server for a title (never replaces one you set)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="conversation.export",
+            show=False,
+            tooltip="Export the branch or the whole tree to Markdown or JSON",
+        ),
+        Binding(
+            "ctrl+r", "refresh", "Refresh", id="app.refresh", tooltip="Reload the list and chat"
+        ),
+        Binding(
+            "escape",
+            "stop",
+            "Stop",
+            id="chat.stop",
+            show=False,
+            tooltip="Stop the reply that is streaming",
+        ),
+        Binding(
+            "g",
+            "regenerate",
+            "Regenerate",
+            id="chat.regenerate",
+            show=False,
+            tooltip="Regenerate the last reply as a new branch",
+        ),
+        Binding(
+            "E",
+            "edit",
+            "Edit prompt",
+            id="chat.edit",
+            show=False,
+            tooltip="Edit the focused prompt into a new branch",
+        ),
+        Binding(
+            "ctrl+t",
+            "continue",
+            "Continue",
+            id="chat.continue",
+            show=False,
+            tooltip="Continue a reply that was cut off",
+        ),
+    ]
+    """Pane-level keys; each is also in the command palette and remappable by id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history = History(self)
+        """Reading and tidying: list paging, opening, rename, delete, archive, export."""
+        self.chat = Chat(self)
+        """Writing: send, stream, stop, regenerate, edit, continue."""
+
+    @property
+    def backchat(self) -> BackchatApp:
+        from tui.app import BackchatApp
+
+        app = self.app
+        assert isinstance(app, BackchatApp)
+        return app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield Sidebar(now=self.backchat.now, id="sidebar")
+            with Vertical(id="chat"):
+                yield Static(id="chat-title")
+                yield Transcript(now=self.backchat.now, id="transcript")
+                composer = Composer(id="composer")
+                composer.cursor_blink = self.backchat.cursor_blink
+                yield composer
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_title(None)
+        self.sidebar.focus()
+        self.backchat.begin()
+
+    # -- parts -------------------------------------------------------------------------------
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    def binding_owners(self) -> list[tuple[str, DOMNode]]:
+        """(group title, node) for the help screen and the command palette."""
+        return [
+            ("Panes", self),
+            ("Sidebar", self.sidebar),
+            ("Messages", self.transcript),
+            ("Composer", self.composer),
+        ]
+
+    def set_title(self, title: str | None, detail: str = "") -> None:
+        """The bar above the transcript: the open conversation's title (plain text, no markup)."""
+        bar = self.query_one("#chat-title", Static)
+        if title is None:
+            bar.update(Content("backchat").stylize("bold"))
+            bar.set_class(True, "-empty")
+            return
+        bar.set_class(False, "-empty")
+        text = Content(clean_line(title, limit=200)).stylize("bold")
+        if detail:
+            text = text + Content("  ") + Content(clean_line(detail)).stylize("dim")
+        bar.update(text)
+
+    def signed_in(self) -> None:
+        """The client has a token: load the first page of the list."""
+        self.history.reload_list()
+        self.chat.load_models()
+
+    # -- focus -------------------------------------------------------------------------------
+
+    def action_cycle_focus(self, step: int) -> None:
+        """tab / shift+tab: sidebar → messages → composer (not every message in between)."""
+        panes: list[DOMNode] = [self.sidebar, self.transcript, self.composer]
+        focused = self.focused
+        current = 0
+        for index, pane in enumerate(panes):
+            if focused is not None and (focused is pane or pane in focused.ancestors_with_self):
+                current = index
+                break
+        target = panes[(current + step) % len(panes)]
+        if target is self.sidebar:
+            self.sidebar.focus()
+        elif target is self.transcript:
+            self.transcript.focus()
+        else:
+            self.composer.focus()
+
+    # -- sidebar and transcript messages -----------------------------------------------------
+
+    @on(Sidebar.PageWanted)
+    def _page_wanted(self, event: Sidebar.PageWanted) -> None:
+        self.history.load_page(event.offset, event.archived)
+
+    @on(Sidebar.LoadAllWanted)
+    def _load_all_wanted(self, event: Sidebar.LoadAllWanted) -> None:
+        self.history.load_all(event.offset, event.archived)
+
+    @on(Sidebar.Opened)
+    def _opened(self, event: Sidebar.Opened) -> None:
+        self.history.open(event.conversation_id)
+
+    @on(Transcript.BranchRequested)
+    def _branch(self, event: Transcript.BranchRequested) -> None:
+        self.history.switch_branch(event.node_id, event.index)
+
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        self.chat.send_prompt(event.text)
+
+    @on(Composer.Refused)
+    def _refused(self) -> None:
+        self.notify(
+            "A reply is still streaming: one at a time per account. Press esc to stop it.",
+            severity="warning",
+            markup=False,
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_rename(self) -> None:
+        self.history.rename(self._target_id())
+
+    def action_delete(self) -> None:
+        self.history.delete(self._target_id())
+
+    def action_archive(self) -> None:
+        self.history.archive(self._target_id())
+
+    def action_toggle_archived(self) -> None:
+        self.history.toggle_archived()
+
+    def action_generate_title(self) -> None:
+        self.history.generate_title(self._target_id())
+
+    def action_export(self) -> None:
+        self.history.export()
+
+    def action_refresh(self) -> None:
+        self.history.refresh()
+
+    def action_new_chat(self) -> None:
+        self.chat.new_chat()
+
+    def action_stop(self) -> None:
+        self.chat.stop()
+
+    def action_regenerate(self) -> None:
+        self.chat.regenerate()
+
+    def action_edit(self) -> None:
+        self.chat.edit_focused()
+
+    def action_continue(self) -> None:
+        self.chat.continue_reply()
+
+    def _target_id(self) -> str | None:
+        """The conversation a tidy action means: the sidebar's row, else the open one."""
+        focused = self.focused
+        if focused is not None and self.sidebar in focused.ancestors_with_self:
+            return self.sidebar.highlighted_id
+        return self.history.open_id or self.sidebar.highlighted_id

@@ -1,0 +1,342 @@
+"""The scrolling part of the sidebar: an ``OptionList`` of one-line conversation rows.
+
+``OptionList`` rather than ``ListView`` because it renders only the visible lines: 10,000 rows
+cost 0.01 s / 46 MiB against 22 s / 562 MiB (TEXTUAL-research.md §3). Each row is a small
+:class:`ConversationRow` visual that is always one line tall, so the list never has to wrap a
+title to learn its height, and that lays out the title and the time itself, so neither goes
+through markup (a title of ``[/]`` would crash a markup-parsing row, §7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui.api.models import ConversationItem
+from tui.sanitize import clean_line
+from tui.timefmt import relative_time
+
+Clock = Callable[[], datetime]
+"""Returns "now" (aware). Injected so that tests and snapshots see a frozen clock."""
+
+TITLE_LIMIT = 200
+"""Titles are cut to this many characters when stored; a row is never that wide anyway."""
+
+UNTITLED = "New chat"
+"""Shown (dimmed) for a conversation whose title is missing or blank."""
+
+MIN_TITLE_CELLS = 6
+"""Below this many cells for the title, the time is dropped so the title stays readable."""
+
+
+class ConversationRow(Visual):
+    """One row: the cleaned title, ellipsised to fit, and the relative time right-aligned.
+
+    The time is worked out when the row is drawn (from ``clock``), so redrawing the list is
+    enough to move "3m" on to "4m"; only the rows on screen are ever drawn.
+    """
+
+    def __init__(self, title: str, update_time: datetime | None, clock: Clock) -> None:
+        self.title = title
+        """The title, already cleaned of control sequences; empty if it has none."""
+        self.update_time = update_time
+        """When the conversation last changed."""
+        self._clock = clock
+
+    @classmethod
+    def for_item(cls, item: ConversationItem, clock: Clock) -> ConversationRow:
+        """The row for a conversation from the list endpoint."""
+        return cls(clean_line(item.title, limit=TITLE_LIMIT), item.update_time, clock)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return cell_len(self.title or UNTITLED) + 1 + len("yesterday")
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if width <= 0:
+            return []
+        title = (
+            Content(self.title, strip_control_codes=False)
+            if self.title
+            else Content.styled(UNTITLED, ".conversation-list--untitled")
+        )
+        when = relative_time(self.update_time, self._clock())
+        title_cells = width - cell_len(when) - 1
+        if when and title_cells >= MIN_TITLE_CELLS:
+            line = Content.assemble(
+                title.truncate(title_cells, ellipsis=True, pad=True),
+                " ",
+                (when, ".conversation-list--time"),
+            )
+        else:
+            line = title.truncate(width, ellipsis=True, pad=True)
+        return line.render_strips(width, 1, style, options)
+
+
+class ConversationList(OptionList):
+    """The loaded conversations, in list order, and the rows that show them (all or a filter's).
+
+    One ``Option`` per conversation with ``id`` = conversation id; the ``Option`` objects are
+    kept for every loaded conversation, so filtering and reordering reuse their visuals.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j",
+            "cursor_down",
+            "Down",
+            show=False,
+            id="sidebar.cursor_down",
+            tooltip="Move to the next conversation",
+        ),
+        Binding(
+            "k",
+            "cursor_up",
+            "Up",
+            show=False,
+            id="sidebar.cursor_up",
+            tooltip="Move to the previous conversation",
+        ),
+    ]
+    """``j``/``k`` besides the arrows; OptionList already binds up/down/home/end/pageup/pagedown."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *OptionList.COMPONENT_CLASSES,
+        "conversation-list--time",
+        "conversation-list--untitled",
+    }
+    """The relative time at the end of a row, and the placeholder of an untitled row."""
+
+    DEFAULT_CSS = """
+    ConversationList {
+        width: 100%;
+        height: 1fr;
+        max-height: 100%;
+        & > .conversation-list--time { text-style: dim; }
+        & > .conversation-list--untitled { text-style: dim italic; }
+    }
+    """
+    """Fixed sizes. An ``auto`` height (OptionList's default) would measure all 10,000 rows on
+    every layout; ``100%`` rather than ``1fr`` wide because in a vertical layout (Textual 8.2.8)
+    a sibling's horizontal margin (the filter box's) narrowed a ``1fr`` list by as much."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, markup=False)
+        self._clock = clock
+        self._items: dict[str, ConversationItem] = {}
+        self._order: list[str] = []
+        self._entries: dict[str, Option] = {}
+        self._folded: dict[str, str] = {}
+        self._needle = ""
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> int:
+        """How many conversations are loaded (shown or filtered out)."""
+        return len(self._order)
+
+    @property
+    def filtering(self) -> bool:
+        """Whether only the filter's matches are shown."""
+        return bool(self._needle)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the conversation under the cursor."""
+        option = self.highlighted_option
+        return None if option is None else option.id
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """The ids of the rows shown, in order."""
+        return [option.id for option in self.options if option.id is not None]
+
+    def item(self, conversation_id: str) -> ConversationItem | None:
+        """The loaded list entry for a conversation."""
+        return self._items.get(conversation_id)
+
+    def index_of(self, conversation_id: str) -> int | None:
+        """Where the row of this conversation is shown, or None if it is not."""
+        try:
+            return self.get_option_index(conversation_id)
+        except OptionDoesNotExist:
+            return None
+
+    # -- changing ---------------------------------------------------------------------------
+
+    def append(self, items: Iterable[ConversationItem]) -> int:
+        """Add conversations at the end, skipping loaded ones; returns how many were new.
+
+        The new rows go in with one ``add_options`` call, so a page never costs one layout per
+        row; the cursor lands on the first row if there was none.
+        """
+        fresh: list[Option] = []
+        added = 0
+        for entry in items:
+            if entry.id in self._items:
+                continue
+            option = self._remember(entry)
+            self._order.append(entry.id)
+            added += 1
+            if self._matches(entry.id):
+                fresh.append(option)
+        if fresh:
+            self.add_options(fresh)
+            if self.highlighted is None:
+                self.highlighted = 0
+        return added
+
+    def forget_all(self) -> None:
+        """Drop every conversation (a fresh load follows)."""
+        self._items.clear()
+        self._order.clear()
+        self._entries.clear()
+        self._folded.clear()
+        self.clear_options()
+
+    def set_filter(self, text: str) -> None:
+        """Show only titles containing ``text`` (case-insensitive); an empty text shows all.
+
+        A new filter puts the cursor on the first match; clearing it keeps the cursor on the
+        conversation it was on, centred.
+        """
+        needle = clean_line(text).casefold()
+        if needle == self._needle:
+            return
+        keep = None if needle else self.highlighted_id
+        self._needle = needle
+        self._show([cid for cid in self._order if self._matches(cid)], keep, keep_scroll=False)
+
+    def rename_row(self, conversation_id: str, title: str | None) -> None:
+        """Show a new title in place."""
+        item = self._items.get(conversation_id)
+        if item is not None:
+            self._replace(item.model_copy(update={"title": title}))
+
+    def remove_row(self, conversation_id: str) -> tuple[int, ConversationItem] | None:
+        """Take a row out; returns its position among the loaded ones and its item."""
+        item = self._items.pop(conversation_id, None)
+        if item is None:
+            return None
+        index = self._order.index(conversation_id)
+        del self._order[index]
+        del self._entries[conversation_id]
+        del self._folded[conversation_id]
+        if self.index_of(conversation_id) is not None:
+            self.remove_option(conversation_id)
+        return index, item
+
+    def insert_row(self, index: int, item: ConversationItem) -> bool:
+        """Put a conversation at ``index``; returns whether it was not loaded before."""
+        new = item.id not in self._items
+        if not new:
+            self._order.remove(item.id)
+        self._order.insert(max(0, min(index, len(self._order))), item.id)
+        self._remember(item)
+        self._show_order()
+        return new
+
+    def move_to_top(self, item: ConversationItem) -> bool:
+        """Show a conversation first, updated; returns whether it was not loaded before.
+
+        An item without a title keeps the title already loaded (a reply does not rename).
+        """
+        old = self._items.get(item.id)
+        if old is not None and item.title is None:
+            item = item.model_copy(update={"title": old.title})
+        if old is not None and self._order[0] == item.id:
+            self._replace(item)
+            return False
+        return self.insert_row(0, item)
+
+    def redraw_rows(self) -> None:
+        """Draw the visible rows again, so their relative times move on."""
+        # Textual 8.2.8: OptionList caches each drawn row by (option, style, padding) and only
+        # drops that cache when a prompt is replaced or on resize; there is no public way to
+        # invalidate it. Clearing the render cache keeps the (costlier) line cache.
+        self._option_render_cache.clear()
+        self.refresh()
+
+    # -- inside -----------------------------------------------------------------------------
+
+    def _on_resize(self, event: events.Resize | None = None) -> None:
+        # Textual 8.2.8: OptionList._on_resize drops the line cache too, which re-measures every
+        # row (about 25 ms for 10,000) each time the filter box opens or closes. Rows here are
+        # one line at any width, so only the drawn rows (cut to the old width) must go;
+        # prevent_default() stops the dispatch before OptionList's handler in the MRO.
+        # (The default only keeps mypy's view of the override compatible; Textual passes it.)
+        if event is not None:
+            event.prevent_default()
+        self.redraw_rows()
+
+    def _matches(self, conversation_id: str) -> bool:
+        return not self._needle or self._needle in self._folded[conversation_id]
+
+    def _remember(self, item: ConversationItem) -> Option:
+        option = Option(ConversationRow.for_item(item, self._clock), id=item.id)
+        self._items[item.id] = item
+        self._entries[item.id] = option
+        self._folded[item.id] = clean_line(item.title).casefold()
+        return option
+
+    def _replace(self, item: ConversationItem) -> None:
+        self._items[item.id] = item
+        self._folded[item.id] = clean_line(item.title).casefold()
+        row = ConversationRow.for_item(item, self._clock)
+        if self.index_of(item.id) is not None:
+            # A shown row stays shown even if its new title no longer matches the filter: the
+            # reader sees the change they made.
+            self.replace_option_prompt(item.id, row)
+        else:
+            self._entries[item.id] = Option(row, id=item.id)
+            if self._needle and self._matches(item.id):
+                self._show_order()
+
+    def _show_order(self) -> None:
+        """Show the loaded order again (after a row moved), keeping cursor and viewport."""
+        ids = [cid for cid in self._order if self._matches(cid)]
+        self._show(ids, self.highlighted_id, keep_scroll=True)
+
+    def _show(self, ids: Sequence[str], highlight: str | None, *, keep_scroll: bool) -> None:
+        """Show these rows instead of the current ones, with the cursor on ``highlight``.
+
+        Reusing the ``Option`` objects keeps their visuals; with one-line rows ``set_options``
+        re-measures 10,000 rows in tens of milliseconds. ``keep_scroll`` keeps the viewport
+        where it was (a row moved under the reader); otherwise the cursor row is centred.
+        """
+        scroll_y = self.scroll_y
+        self.set_options([self._entries[cid] for cid in ids])
+        index = self.index_of(highlight) if highlight is not None else None
+        if index is None and ids:
+            index = 0
+        self.highlighted = index
+        if keep_scroll:
+            self.scroll_to(y=min(scroll_y, self.max_scroll_y), animate=False, immediate=True)
+            self.scroll_to_highlight()
+        elif index is not None:
+            half = self.scrollable_content_region.height // 2
+            self.scroll_to(y=max(0, index - half), animate=False, immediate=True)

@@ -1,0 +1,473 @@
+"""The sidebar: every conversation, paged in as the reader scrolls, with type-to-filter.
+
+The widget does no I/O. It posts :class:`Sidebar.PageWanted` when the reader nears the end of
+what is loaded and :class:`Sidebar.LoadAllWanted` when a search should cover everything; the
+app fetches through the client and hands pages back with :meth:`Sidebar.add_page`. Renames,
+deletions and new replies change the list at once through the row methods (``rename_row``,
+``remove_row`` returning what a rollback needs, ``insert_row``, ``move_to_top``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, OptionList, Static
+
+from tui.api.models import ConversationItem, ConversationPage
+from tui.timefmt import local_now
+from tui.widgets.conversation_list import Clock, ConversationList
+
+NEAR_END_ROWS = 10
+"""Ask for the next page when the cursor comes this close to the last loaded row."""
+
+NEAR_BOTTOM_LINES = 3
+"""... or when the viewport is scrolled to within this many lines of the bottom."""
+
+TIME_REFRESH_SECONDS = 60.0
+"""How often the visible rows are redrawn so that "3m" becomes "4m"."""
+
+
+class FilterInput(Input):
+    """The type-to-filter box; ``down`` and ``enter`` hand the keyboard back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down",
+            "to_list",
+            "To list",
+            show=False,
+            id="sidebar.filter_to_list",
+            tooltip="Move from the filter to the matching conversations",
+        ),
+    ]
+    """``down`` leaves the filter for the list (``enter`` does too, through Submitted)."""
+
+    def action_to_list(self) -> None:
+        """Focus the conversation list, keeping the filter."""
+        self.query_ancestor(Sidebar).query_one(ConversationList).focus()
+
+
+class Sidebar(Vertical):
+    """Header, filter box and the conversation list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "open_filter",
+            "Filter",
+            id="sidebar.filter",
+            tooltip="Filter the loaded conversations by title",
+        ),
+        Binding(
+            "escape",
+            "close_filter",
+            "Clear filter",
+            show=False,
+            id="sidebar.close_filter",
+            tooltip="Clear and hide the filter and return to the list",
+        ),
+        Binding(
+            "ctrl+l",
+            "load_all",
+            "Search all",
+            id="sidebar.load_all",
+            tooltip="Load every conversation so that the filter searches all of them",
+        ),
+    ]
+    """``/`` filters, ``escape`` clears the filter (only while it is open), ``ctrl+l`` loads all."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar--count", "sidebar--marker"}
+    """The total in the header, and the loading/progress marker after it."""
+
+    DEFAULT_CSS = """
+    Sidebar {
+        width: 36;
+        height: 1fr;
+        & > #sidebar-header { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > #sidebar-filter { display: none; }
+        & > #sidebar-count { display: none; height: 1; text-wrap: nowrap; }
+        &.-filtering > #sidebar-filter { display: block; }
+        &.-filtering > #sidebar-count, &.-empty > #sidebar-count { display: block; }
+        & > .sidebar--count { text-style: dim; }
+        & > .sidebar--marker { text-style: dim italic; }
+    }
+    """
+    """Only what the widget needs to work; the look is in styles/sidebar.tcss."""
+
+    archived: reactive[bool] = reactive(False, init=False)
+    """Which list is shown: archived conversations or the others. Setting it starts afresh."""
+
+    class PageWanted(Message):
+        """The reader is near the end of what is loaded: fetch the page at ``offset``."""
+
+        def __init__(self, offset: int, archived: bool) -> None:
+            super().__init__()
+            self.offset = offset
+            """The ``offset`` query parameter of the page to fetch."""
+            self.archived = archived
+            """Whether to fetch archived conversations (``is_archived=true``)."""
+
+    class LoadAllWanted(Message):
+        """Fetch every remaining page (``add_page`` each, ``set_progress`` as they come)."""
+
+        def __init__(self, offset: int = 0, archived: bool = False) -> None:
+            super().__init__()
+            self.offset = offset
+            """The first offset not loaded yet."""
+            self.archived = archived
+            """Whether the archived list is shown."""
+
+    class Opened(Message):
+        """The reader chose a conversation (``enter`` or a click)."""
+
+        def __init__(self, conversation_id: str) -> None:
+            super().__init__()
+            self.conversation_id = conversation_id
+            """The id of the conversation to open."""
+
+    class Highlighted(Message):
+        """The cursor moved to another conversation (None when the list is empty)."""
+
+        def __init__(self, conversation_id: str | None) -> None:
+            super().__init__()
+            self.conversation_id = conversation_id
+            """The id of the conversation under the cursor."""
+
+    def __init__(
+        self,
+        *,
+        now: Clock = local_now,
+        archived: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(Sidebar.archived, archived)
+        self._total: int | None = None
+        self._next_offset = 0
+        self._last_page_full = True
+        self._loading = False
+        self._loading_all = False
+        self._progress: tuple[int, int | None] | None = None
+        self._failed = False
+        # Built here rather than in compose() so that add_page() works before mounting.
+        self._header = Static(id="sidebar-header")
+        self._input = FilterInput(placeholder="Filter titles…", id="sidebar-filter")
+        self._count = Static(id="sidebar-count")
+        self._list = ConversationList(now, id="sidebar-list")
+
+    def compose(self) -> ComposeResult:
+        yield self._header
+        yield self._input
+        yield self._count
+        yield self._list
+
+    def on_mount(self) -> None:
+        self.watch(self._list, "scroll_y", self._scrolled, init=False)
+        self.set_interval(TIME_REFRESH_SECONDS, self._list.redraw_rows)
+        self._show_state()
+        if not self._list.loaded:
+            self._request_more()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the list: the sidebar itself never takes the focus."""
+        self._list.focus(scroll_visible)
+        return self
+
+    # -- state the app reads ------------------------------------------------------------------
+
+    @property
+    def total(self) -> int | None:
+        """How many conversations the server says the list has (None if it did not say)."""
+        return None if self._total is None else max(self._total, self._list.loaded)
+
+    @property
+    def loaded(self) -> int:
+        """How many conversations are loaded."""
+        return self._list.loaded
+
+    @property
+    def is_loading(self) -> bool:
+        """A page (or every page) has been asked for and has not arrived yet."""
+        return self._loading or self._loading_all
+
+    @property
+    def has_more(self) -> bool:
+        """Whether the server has rows that are not loaded yet."""
+        if not self._last_page_full:
+            return False
+        return self._total is None or self._next_offset < self._total
+
+    @property
+    def filter_text(self) -> str:
+        """The filter as typed (empty when no filter is applied)."""
+        return self._input.value if self.has_class("-filtering") else ""
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the conversation under the cursor."""
+        return self._list.highlighted_id
+
+    @property
+    def visible_ids(self) -> list[str]:
+        """The ids shown in the list, in order (all loaded ones, or the filter's matches)."""
+        return self._list.shown_ids
+
+    def title_of(self, conversation_id: str) -> str | None:
+        """The title as the server (or the last rename) gave it; None if unknown or untitled."""
+        item = self._list.item(conversation_id)
+        return None if item is None else item.title
+
+    def item(self, conversation_id: str) -> ConversationItem | None:
+        """The loaded list entry for a conversation."""
+        return self._list.item(conversation_id)
+
+    # -- paging ---------------------------------------------------------------------------
+
+    def add_page(self, page: ConversationPage, *, archived: bool | None = None) -> None:
+        """Append a page from the server; rows already loaded are skipped.
+
+        Pass ``archived`` to drop a late page meant for the other list.
+        """
+        if archived is not None and archived != self.archived:
+            return
+        self._loading = False
+        self._failed = False
+        self._list.append(page.items)
+        count = len(page.items)
+        self._next_offset = max(self._next_offset, page.offset + count)
+        if page.total is not None:
+            self._total = page.total
+        if count == 0:
+            self._last_page_full = False
+        elif page.total is None:
+            self._last_page_full = page.limit <= 0 or count >= page.limit
+        if not self.has_more:
+            self._loading_all = False
+            self._progress = None
+        self._show_state()
+        if self.is_mounted:
+            self.call_after_refresh(self._check_near_end)
+
+    def page_failed(self) -> None:
+        """The page asked for did not come; scrolling near the end will ask again."""
+        self._loading = False
+        self._loading_all = False
+        self._progress = None
+        self._failed = True
+        self._show_state()
+
+    def set_progress(self, loaded: int, total: int | None) -> None:
+        """Show how far loading every page has got."""
+        done = not self.has_more or (total is not None and loaded >= total)
+        self._progress = None if done else (loaded, total)
+        self._show_state()
+
+    def load_all(self) -> None:
+        """Ask the app for every page not loaded yet."""
+        if not self.has_more or self._loading_all:
+            return
+        self._loading_all = True
+        self._progress = (self._list.loaded, self.total)
+        self.post_message(self.LoadAllWanted(self._next_offset, self.archived))
+        self._show_state()
+
+    def reset(self, archived: bool | None = None) -> None:
+        """Forget every row and ask for the first page (of the archived list if so told)."""
+        if archived is not None:
+            self.set_reactive(Sidebar.archived, archived)
+        self._restart()
+
+    def watch_archived(self) -> None:
+        self._restart()
+
+    def _restart(self) -> None:
+        self._total = None
+        self._next_offset = 0
+        self._last_page_full = True
+        self._loading = self._loading_all = self._failed = False
+        self._progress = None
+        self._list.forget_all()
+        self._show_state()
+        if self.is_mounted:
+            self._request_more()
+
+    def _request_more(self) -> None:
+        if self._loading or self._loading_all or not self.has_more:
+            return
+        self._loading = True
+        self._failed = False
+        self.post_message(self.PageWanted(self._next_offset, self.archived))
+        self._show_state()
+
+    def _check_near_end(self) -> None:
+        # While filtering, the end of the list is the end of the matches, not of what is loaded.
+        rows = self._list
+        if rows.filtering or not self.is_mounted:
+            return
+        cursor = rows.highlighted
+        near_cursor = cursor is not None and cursor >= rows.option_count - NEAR_END_ROWS
+        near_bottom = (
+            rows.size.height > 0 and rows.scroll_y >= rows.max_scroll_y - NEAR_BOTTOM_LINES
+        )
+        if near_cursor or near_bottom:
+            self._request_more()
+
+    def _scrolled(self, _scroll_y: float) -> None:
+        self._check_near_end()
+
+    @on(OptionList.OptionHighlighted, "#sidebar-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(event.option_id))
+        self._check_near_end()
+
+    @on(OptionList.OptionSelected, "#sidebar-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            self.post_message(self.Opened(event.option_id))
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def select_id(self, conversation_id: str) -> bool:
+        """Put the cursor on a conversation (clearing a filter that hides it); False if unknown."""
+        if self._list.item(conversation_id) is None:
+            return False
+        if self._list.index_of(conversation_id) is None:
+            self._close_filter(focus_list=False)
+        index = self._list.index_of(conversation_id)
+        self._list.highlighted = index
+        return index is not None
+
+    def rename_row(self, conversation_id: str, title: str | None) -> None:
+        """Show a new title (after a rename, or when the server named a new chat)."""
+        self._list.rename_row(conversation_id, title)
+
+    def remove_row(self, conversation_id: str) -> tuple[int, ConversationItem] | None:
+        """Take a row out (deleted or archived); returns its position and item for a rollback."""
+        before = self._list.highlighted_id
+        removed = self._list.remove_row(conversation_id)
+        if removed is None:
+            return None
+        # The server's offsets shift up by one: without this the next page would skip a row.
+        self._next_offset = max(0, self._next_offset - 1)
+        if self._total is not None:
+            self._total = max(0, self._total - 1)
+        if self._list.highlighted_id != before:
+            # OptionList keeps the cursor index, so no OptionHighlighted says the row changed.
+            self.post_message(self.Highlighted(self._list.highlighted_id))
+        self._show_state()
+        return removed
+
+    def insert_row(self, index: int, item: ConversationItem) -> None:
+        """Put a row back at ``index`` (the rollback of :meth:`remove_row`)."""
+        if self._list.insert_row(index, item):
+            self._shift_for_new_row()
+        self._show_state()
+
+    def move_to_top(self, item: ConversationItem) -> None:
+        """A conversation just changed (a reply, or a new chat): show it first, updated."""
+        if self._list.move_to_top(item):
+            self._shift_for_new_row()
+        self._show_state()
+
+    def _shift_for_new_row(self) -> None:
+        # A row the server did not list before now exists: later rows move down one offset.
+        self._next_offset += 1
+        if self._total is not None:
+            self._total += 1
+
+    # -- filter ---------------------------------------------------------------------------
+
+    def action_open_filter(self) -> None:
+        """Show the filter box and type into it."""
+        self.add_class("-filtering")
+        self._input.focus()
+        self._show_state()
+        self.refresh_bindings()
+
+    def action_close_filter(self) -> None:
+        """Clear and hide the filter; the cursor stays on the conversation it was on."""
+        self._close_filter(focus_list=True)
+
+    def action_load_all(self) -> None:
+        """Load every page so that the filter searches all conversations."""
+        self.load_all()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_filter":
+            # False (not None) lets escape fall through to the app when there is no filter.
+            return self.has_class("-filtering")
+        if action == "load_all":
+            return True if self.has_more and not self._loading_all else None
+        return True
+
+    def _close_filter(self, *, focus_list: bool) -> None:
+        was_open = self.has_class("-filtering")
+        self.remove_class("-filtering")
+        with self.prevent(Input.Changed):
+            self._input.value = ""
+        self._list.set_filter("")
+        if focus_list and was_open:
+            self._list.focus()
+        self._show_state()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#sidebar-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._list.set_filter(event.value)
+        self._show_state()
+
+    @on(Input.Submitted, "#sidebar-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._list.focus()
+
+    # -- header and count -------------------------------------------------------------------
+
+    def _show_state(self) -> None:
+        self.set_class(self.archived, "-archived")
+        self.set_class(self.is_loading, "-loading")
+        label = "Archived" if self.archived else "Conversations"
+        total = self.total
+        loaded = self._list.loaded
+        parts: list[str | tuple[str, str]] = [label]
+        if total is not None:
+            parts.append((f" · {total:,}", ".sidebar--count"))
+        elif loaded:
+            parts.append((f" · {loaded:,}{'+' if self.has_more else ''}", ".sidebar--count"))
+        marker = self._marker()
+        if marker:
+            parts.append((f" · {marker}", ".sidebar--marker"))
+        self._header.update(Content.assemble(*parts))
+        empty = not loaded and not self.is_loading and not self.has_more
+        self.set_class(empty and not self._list.filtering, "-empty")
+        if self._list.filtering:
+            shown = self._list.option_count
+            self._count.update(Content(f"{shown:,} of {loaded:,} loaded"))
+        elif empty:
+            self._count.update(Content("No archived chats" if self.archived else "No chats yet"))
+        else:
+            self._count.update(Content(f"{loaded:,} loaded"))
+
+    def _marker(self) -> str:
+        if self._progress is not None:
+            done, total = self._progress
+            if total:
+                return f"{min(99, done * 100 // total)}%"
+            return f"{done:,}…"
+        if self._loading or self._loading_all:
+            return "loading…"
+        if self._failed:
+            return "load failed"
+        return ""

@@ -1,0 +1,251 @@
+"""The transcript: a conversation's visible messages, with keys to move, copy and switch branch.
+
+What is mounted when (a window over the conversation, loaded as the user scrolls) lives in
+:mod:`tui.widgets.message_window`; one message is a :class:`~tui.widgets.message_view.MessageView`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from tui.conversation import VisibleMessage
+from tui.render import code_blocks
+from tui.widgets.message_view import Clock, MessageView, local_now
+from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
+
+__all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript"]
+
+
+class Transcript(MessageWindow):
+    """The message pane: one light :class:`MessageView` per visible message."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up,k",
+            "cursor_up",
+            "Previous message",
+            show=False,
+            id="transcript.previous",
+            tooltip="Focus the message above",
+        ),
+        Binding(
+            "down,j",
+            "cursor_down",
+            "Next message",
+            show=False,
+            id="transcript.next",
+            tooltip="Focus the message below",
+        ),
+        Binding(
+            "home",
+            "cursor_first",
+            "First message",
+            show=False,
+            id="transcript.first",
+            tooltip="Jump to the first message of the conversation",
+        ),
+        Binding(
+            "end",
+            "cursor_last",
+            "Last message",
+            show=False,
+            id="transcript.last",
+            tooltip="Focus the newest message and follow new replies",
+        ),
+        Binding(
+            "y",
+            "copy_message",
+            "Copy",
+            id="message.copy",
+            tooltip="Copy the focused message as Markdown",
+        ),
+        Binding(
+            "c",
+            "copy_code",
+            "Copy code",
+            id="message.copy_code",
+            tooltip="Copy the focused message's next code block",
+        ),
+        Binding(
+            "left_square_bracket",
+            "branch(-1)",
+            "‹ Branch",
+            id="message.branch_previous",
+            tooltip="Show the previous version of the focused message",
+        ),
+        Binding(
+            "right_square_bracket",
+            "branch(1)",
+            "Branch ›",
+            id="message.branch_next",
+            tooltip="Show the next version of the focused message",
+        ),
+    ]
+    """Message navigation, copy and branch keys; the app remaps them by id."""
+
+    class BranchRequested(Message):
+        """The user asked for another sibling of a message (keys [ / ] or a click on ‹ ›)."""
+
+        def __init__(self, node_id: str, index: int, position: int = -1) -> None:
+            self.node_id = node_id
+            """The message's first node (``VisibleMessage.node_id``), whose sibling to show."""
+            self.index = index
+            """The requested 0-based sibling index (already clamped to the siblings that exist)."""
+            self.position = position
+            """Index of the message in the transcript, for :meth:`Transcript.replace_from`."""
+            super().__init__()
+
+    def __init__(
+        self,
+        *,
+        now: Clock = local_now,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(now=now, id=id, classes=classes)
+        self._conversation_id: str | None = None
+        self._title = ""
+
+    @property
+    def conversation_id(self) -> str | None:
+        """The conversation shown, or None."""
+        return self._conversation_id
+
+    @property
+    def title(self) -> str:
+        """The title given to :meth:`show` (not sanitised: it is for the app, not the screen)."""
+        return self._title
+
+    @property
+    def focused_message(self) -> VisibleMessage | None:
+        """The focused message, if any."""
+        view = self.focused_view
+        return view.message if view is not None else None
+
+    def show(self, messages: list[VisibleMessage], *, conversation_id: str, title: str) -> None:
+        """Replace the content with ``messages``, showing the newest at the bottom."""
+        self._conversation_id = conversation_id
+        self._title = title
+        self._empty_text = EMPTY_NO_MESSAGES
+        self._messages = list(messages)
+        self._open_at_end()
+
+    def clear(self) -> None:
+        """Show nothing: the "Select a conversation" state."""
+        self._conversation_id = None
+        self._title = ""
+        self._empty_text = EMPTY_NO_CONVERSATION
+        self._messages = []
+        self._open_window(0, 0, at_end=True)
+
+    # -- focus -----------------------------------------------------------------------------
+
+    def _target_view(self) -> MessageView | None:
+        """The message that message keys act on: the focused one, else the newest mounted."""
+        view = self.focused_view
+        if view is not None:
+            return view
+        return self._views[-1] if self._views else None
+
+    def _focus_view(self, view: MessageView) -> None:
+        view.focus(scroll_visible=False)
+        # Instant, not animated: a keyboard user moving through messages wants to read at once.
+        # A message taller than the screen is shown from its header.
+        tall = view.outer_size.height > self.scrollable_content_region.height
+        self.scroll_to_widget(view, animate=False, top=tall, immediate=True)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    async def action_cursor_up(self) -> None:
+        """Focus the message above the focused one (the newest if none is focused)."""
+        view = self.focused_view
+        if not self._views:
+            return
+        if view is None:
+            self._focus_view(self._views[-1])
+            return
+        if self._views.index(view) == 0 and await self.load_older() == 0:
+            return
+        index = self._views.index(view)
+        if index > 0:
+            self._focus_view(self._views[index - 1])
+
+    async def action_cursor_down(self) -> None:
+        """Focus the message below the focused one (the newest if none is focused)."""
+        view = self.focused_view
+        if not self._views:
+            return
+        if view is None:
+            self._focus_view(self._views[-1])
+            return
+        if view is self._views[-1] and await self.load_newer() == 0:
+            return
+        index = self._views.index(view)
+        if index + 1 < len(self._views):
+            self._focus_view(self._views[index + 1])
+
+    def action_cursor_first(self) -> None:
+        """Jump to the first message of the conversation and focus it."""
+        if not self._messages:
+            return
+        if self._start > 0:
+            self._open_window(0, self._span_newer(0), at_end=False)
+        self._views[0].focus(scroll_visible=False)
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_cursor_last(self) -> None:
+        """Jump to the newest message, focus it and follow the bottom again."""
+        if not self._messages:
+            return
+        if not self._window_has_newest():
+            self._open_at_end()
+        self._views[-1].focus(scroll_visible=False)
+        self._follow_bottom()
+
+    def action_copy_message(self) -> None:
+        """Copy the focused message's Markdown to the clipboard (OSC 52 through Textual)."""
+        view = self._target_view()
+        if view is None:
+            return
+        self.app.copy_to_clipboard(view.message.text)
+        self.notify("Copied message", markup=False)
+
+    def action_copy_code(self) -> None:
+        """Copy the focused message's code blocks one at a time, cycling."""
+        view = self._target_view()
+        if view is None:
+            return
+        blocks = code_blocks(view.message.blocks)
+        if not blocks:
+            self.notify("No code blocks in this message", severity="warning", markup=False)
+            return
+        index = view.code_cursor % len(blocks)
+        self.app.copy_to_clipboard(blocks[index])
+        view.code_cursor = index + 1
+        self.notify(f"Copied code block {index + 1}/{len(blocks)}", markup=False)
+
+    def action_branch(self, step: int) -> None:
+        """Ask for the previous (-1) or next (+1) sibling of the focused message."""
+        view = self._target_view()
+        if view is not None:
+            self._request_branch(view, step)
+
+    @on(MessageView.BranchClicked)
+    def _branch_clicked(self, event: MessageView.BranchClicked) -> None:
+        event.stop()
+        self._request_branch(event.view, event.step)
+
+    def _request_branch(self, view: MessageView, step: int) -> None:
+        message = view.message
+        count = max(1, message.sibling_count)
+        current = max(0, min(message.sibling_index, count - 1))
+        index = max(0, min(current + step, count - 1))
+        if index == current:
+            # Already the first / last version: nothing to switch to.
+            self.app.bell()
+            return
+        self.post_message(self.BranchRequested(message.node_id, index, view.position))
