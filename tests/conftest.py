@@ -13,6 +13,13 @@ from tests.keyrings import MemoryKeyring
 from tui.demo.server import DemoServer, start_demo_server
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered so the mark is not a typo-warning; it only labels, nothing skips it in CI.
+    config.addinivalue_line(
+        "markers", "slow: builds or spawns real processes (seconds); still runs in CI"
+    )
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio (the app's loop), through anyio's pytest plugin."""

@@ -23,18 +23,27 @@ from tui.config import ConfigError, Settings, load_file, resolve
 _UNSAFE_TEXTUAL_ENV = ("TEXTUAL_SCREENSHOT", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT_LOCATION")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(default: object) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--base-url", help="the proxy's root URL (default: $OPENAI_API_BASE_URL)")
     common.add_argument(
-        "--backend-url", help="the .../backend-api URL (default: derived from the base URL)"
+        "--base-url",
+        default=default,
+        help="the proxy's root URL (default: $OPENAI_API_BASE_URL)",
     )
-    common.add_argument("--config", type=Path, help="the TOML config file to read")
+    common.add_argument(
+        "--backend-url",
+        default=default,
+        help="the .../backend-api URL (default: derived from the base URL)",
+    )
+    common.add_argument("--config", type=Path, default=default, help="the TOML config file to read")
+    return common
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backchat",
         description="A keyboard-first terminal client for ChatGPT's web backend-api.",
-        parents=[common],
+        parents=[_common_options(None)],
     )
     parser.add_argument(
         "--demo", action="store_true", help="run on the embedded demo backend (no token needed)"
@@ -46,8 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--wire", choices=["auto", "classic", "v1"], default="auto", help=argparse.SUPPRESS
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("login", parents=[common], help="store an access token in the OS keyring")
-    commands.add_parser("logout", parents=[common], help="remove the stored access token")
+    # A sub-command's defaults overwrite what was parsed before it, so `backchat --config F
+    # logout` would silently forget F (and log out of the default backend). SUPPRESS makes the
+    # sub-command set only the options given after it.
+    sub_common = _common_options(argparse.SUPPRESS)
+    commands.add_parser(
+        "login", parents=[sub_common], help="store an access token in the OS keyring"
+    )
+    commands.add_parser("logout", parents=[sub_common], help="remove the stored access token")
     commands.add_parser(
         "serve-demo", add_help=False, help="run the demo backend alone (see serve-demo --help)"
     )
@@ -98,6 +113,10 @@ def run_app(settings: Settings, *, demo: bool, wire: str = "auto") -> int:
         os.environ.pop(name, None)
     demo_server = None
     if demo:
+        # In this process, in a thread. A child process (tui.demo.process) would import
+        # starlette and uvicorn on another core, but on a 2-vCPU machine under load it made
+        # start-up ~60 ms slower (median of 15, bench/app_startup.py): the child competes
+        # with the app for the same cores and has its own interpreter to start.
         from tui.demo.server import start_demo_server
 
         demo_server = start_demo_server(wire=wire)

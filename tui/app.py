@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui import credentials
 from tui.api.client import BackendClient
@@ -218,7 +219,8 @@ class BackchatApp(App[None]):
                 self.exit()
             return
         self.client.set_token(token)
-        if self.use_keyring:
+        # With no keyring the sign-in screen already said the token lives for this run only.
+        if self.use_keyring and not self.keyring_note:
             self.run_worker(lambda: self._store_token(token), thread=True, group="signin")
         self.main.signed_in()
 
@@ -254,6 +256,30 @@ class BackchatApp(App[None]):
 
     # -- app-wide actions --------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """Quit; while a reply streams, ask first (quitting stops it)."""
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.main import MainScreen
+
+        main = self.screen_stack[0] if self.screen_stack else None
+        if not (isinstance(main, MainScreen) and main.chat.streaming):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "A reply is still streaming. Quit anyway?",
+                "Quitting stops it; what has arrived so far is kept on the server if it saved it.",
+                confirm_label="Quit",
+                danger=True,
+            ),
+            answered,
+        )
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -264,9 +290,7 @@ class BackchatApp(App[None]):
         rows: list[tuple[str, str, str]] = []
         for title, node in [("Global", self), *self.main.binding_owners()]:
             keys_by_binding: dict[tuple[str, str], list[str]] = {}
-            # `_bindings` holds the merged bindings with the user's keymap applied
-            # (checked on Textual 8.2.8); BINDINGS alone would show the default keys.
-            for _key, binding in node._bindings:  # private: see the comment above
+            for binding in self.bindings_of(node):
                 if binding.description:
                     display = self.get_key_display(binding)
                     keys_by_binding.setdefault((binding.action, binding.description), [])
@@ -276,6 +300,19 @@ class BackchatApp(App[None]):
                 rows.append((title, " / ".join(keys), description))
         return rows
 
+    def bindings_of(self, node: DOMNode) -> list[Binding]:
+        """``node``'s bindings with the user's keymap applied, as the keys really work."""
+        # `_bindings` holds the class bindings without the keymap: Textual 8.2.8 applies the
+        # keymap to a copy each time it resolves a key (Screen._binding_chain), so we do too.
+        # `_keymap` is private: set_keymap() has no getter (checked on 8.2.8).
+        bindings = node._bindings.copy()
+        if self._keymap:
+            bindings.apply_keymap(self._keymap)
+        # A widget's bindings without an id are Textual's own (OptionList's sideways scrolling):
+        # not ours to list. The app's and the screen's (^p palette, ^c copy) stay.
+        ours = not isinstance(node, Widget) or isinstance(node, Screen)
+        return [binding for _key, binding in bindings if ours or binding.id]
+
     def action_account(self) -> None:
         from tui.account_view import open_account_screen
 
@@ -283,12 +320,14 @@ class BackchatApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
+        # One command per (action, description): "up,k" is one command, but the sidebar's and
+        # the transcript's cursor_up are two.
+        seen: set[tuple[str, str]] = set()
         for _title, node in [("Global", self), *self.main.binding_owners()]:
-            for _key, binding in node._bindings:  # private: see the comment above
-                if not binding.description or binding.action in seen:
+            for binding in self.bindings_of(node):
+                if not binding.description or (binding.action, binding.description) in seen:
                     continue
-                seen.add(binding.action)
+                seen.add((binding.action, binding.description))
                 key = self.get_key_display(binding)
                 yield SystemCommand(
                     f"{binding.description} ({key})",

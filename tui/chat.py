@@ -8,17 +8,13 @@ continue offered.
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import aclosing
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual.worker import Worker
 
-from tui.api.errors import ApiError, RateLimitError, TooLongError
-from tui.api.events import EventKind, StreamEvent
+from tui.api.errors import ApiError
+from tui.chat_stream import ReplyRun, SendRequest
 from tui.conversation import Block, BlockKind, VisibleMessage
-from tui.sanitize import clean_line
 from tui.session import OpenConversation
 from tui.widgets.streaming import StreamingReply
 
@@ -27,29 +23,12 @@ if TYPE_CHECKING:
     from tui.history import History
     from tui.screens.main import MainScreen
 
-Action = Literal["next", "variant", "continue"]
-
 NEW_CHAT_KEY = ""
 """The draft key of the unsaved new chat."""
+CONTINUABLE = frozenset({"max_tokens", "interrupted", "stopped"})
+"""How a reply may have ended for ``continue`` to pick it up."""
 FALLBACK_MODEL = "text-davinci-002-render-sha"
 """Used only when /models could not be read: the model every ninja setup accepts."""
-
-
-@dataclass
-class SendRequest:
-    """One request to the server, with what the UI needs to undo or finish it."""
-
-    action: Action
-    prompt: str | None
-    parent_message_id: str
-    conversation_id: str | None
-    model: str
-    message_id: str | None = None
-    temporary: bool = False
-    keep_position: int = 0
-    """How many visible messages stay above the new ones (the rest is being replaced)."""
-    initial_text: str = ""
-    """For continue: the text the continuation extends."""
 
 
 class Chat:
@@ -135,6 +114,7 @@ class Chat:
 
     def conversation_changed(self) -> None:
         """Keep the composer's draft per conversation; cancel an edit in progress."""
+        self.screen.refresh_bindings()  # continue may have become possible (or not)
         session = self.history.session
         key = session.id if session is not None else NEW_CHAT_KEY
         if key == self.draft_key:
@@ -189,29 +169,50 @@ class Chat:
         self._start(request, shown_prompt=text)
 
     def regenerate(self) -> None:
-        """Regenerate the last reply (``variant``): a new sibling; the old one stays reachable."""
+        """Regenerate the last reply (``variant``): a new sibling; the old one stays reachable.
+
+        When the branch ends with a prompt that got no reply (an error in the stream), this
+        asks for its reply again, as the web app's retry does.
+        """
         session = self.history.session
-        if self.streaming or session is None or len(session.messages) < 2:
+        if self.streaming or session is None or not session.messages:
             return
-        reply = session.messages[-1]
-        prompt = session.messages[-2]
-        if reply.role != "assistant" or prompt.role != "user":
+        last = session.messages[-1]
+        if last.role == "user":
+            prompt, keep = last, len(session.messages)
+        elif last.role == "assistant" and len(session.messages) >= 2:
+            prompt, keep = session.messages[-2], len(session.messages) - 1
+        else:
+            prompt, keep = None, 0
+        if prompt is None or prompt.role != "user":
             self.app.notify("The last message is not a reply to regenerate.", markup=False)
             return
         user_node = prompt.last_node_id
-        parent = session.conversation.mapping.get(user_node)
+        node = session.conversation.mapping.get(user_node)
         self._start(
             SendRequest(
                 action="variant",
                 prompt=prompt.text,
-                parent_message_id=(parent.parent if parent else None) or user_node,
+                parent_message_id=(node.parent if node else None) or user_node,
                 conversation_id=session.id,
                 model=self._model_of(session),
                 message_id=user_node,
-                keep_position=len(session.messages) - 1,
+                keep_position=keep,
             ),
             shown_prompt=None,
         )
+
+    def can_stop(self) -> bool:
+        """Whether escape does something: stop a reply, or leave editing a prompt."""
+        return self.streaming or self.editing is not None
+
+    def can_continue(self) -> bool:
+        """Whether the branch ends with a reply that was cut off, stopped or broke off."""
+        session = self.history.session
+        if self.streaming or session is None or not session.messages:
+            return False
+        last = session.messages[-1]
+        return last.role == "assistant" and last.finish_type in CONTINUABLE
 
     def continue_reply(self) -> None:
         """Continue a reply cut at max_tokens (or broken off); shown as one message."""
@@ -220,9 +221,9 @@ class Chat:
             return
         last = session.messages[-1]
         if last.role != "assistant":
-            self.app.notify("There is no reply to continue.", markup=False)
+            self.app.notify("There is no reply to continue: press g to ask again.", markup=False)
             return
-        if last.finish_type not in {"max_tokens", "interrupted", "stopped"}:
+        if last.finish_type not in CONTINUABLE:
             self.app.notify("The last reply finished; there is nothing to continue.", markup=False)
             return
         self._start(
@@ -244,9 +245,14 @@ class Chat:
         if message is None or message.role != "user":
             self.app.notify("Focus one of your prompts to edit it (tab, then ↑/↓).", markup=False)
             return
+        composer = self.screen.composer
+        if self.editing is None:
+            # What was being typed comes back when the edit is left (escape).
+            self.drafts[self.draft_key] = composer.text
         self._set_editing(message)
-        self.screen.composer.text = message.text
-        self.screen.composer.focus()
+        composer.text = message.text
+        composer.move_cursor(composer.document.end)
+        composer.focus()
 
     def _set_editing(self, message: VisibleMessage | None) -> None:
         self.editing = message
@@ -255,6 +261,7 @@ class Chat:
             "Editing a prompt: enter sends it as a new branch" if message is not None else ""
         )
         composer.set_class(message is not None, "-editing")
+        self.screen.refresh_bindings()  # escape now leaves editing
 
     def stop(self) -> None:
         """Stop the streaming reply; the partial reply stays, marked stopped."""
@@ -273,7 +280,11 @@ class Chat:
     # -- the stream --------------------------------------------------------------------------
 
     def _start(self, request: SendRequest, *, shown_prompt: str | None) -> None:
+        """Show the prompt (if any) and the live reply at once, and stream in a worker."""
         transcript = self.screen.transcript
+        if self.reply is not None and self.reply.is_attached:
+            # A broken-off reply kept on screen from the last run gives way to the new one.
+            self.reply.remove()
         session = self.history.session
         if session is not None:
             transcript.replace_from(
@@ -292,171 +303,12 @@ class Chat:
         self.reply = StreamingReply(model_slug=request.model, initial_text=request.initial_text)
         transcript.mount_reply(self.reply)
         self.screen.composer.busy = True
-        self.worker = self.screen.run_worker(
-            self._stream(request, self.reply, shown_prompt), group="stream", exclusive=True
-        )
+        run = ReplyRun(self, request, self.reply, shown_prompt)
+        self.worker = self.screen.run_worker(run.run(), group="stream", exclusive=True)
 
-    async def _stream(
-        self, request: SendRequest, reply: StreamingReply, shown_prompt: str | None
-    ) -> None:
-        client = self.app.client
-        events = client.send(
-            action=request.action,
-            prompt=request.prompt,
-            parent_message_id=request.parent_message_id,
-            conversation_id=request.conversation_id,
-            model=request.model,
-            message_id=request.message_id,
-            temporary=request.temporary,
-        )
-        outcome = _Outcome(conversation_id=request.conversation_id)
-        try:
-            async with aclosing(events) as stream:
-                async for event in stream:
-                    self._apply(event, reply, outcome)
-        except ApiError as error:
-            self._failed_before_stream(error, shown_prompt, reply)
-            return
-        except asyncio.CancelledError:
-            # Stop: the HTTP stream is already closed (aclosing); keep the partial reply and
-            # settle in a new worker, since this one is being cancelled.
-            outcome.stopped = True
-            reply.finish(status="stopped")
-            reply.set_status("stopped", "ctrl+t continues · g regenerates")
-            self.screen.run_worker(self._settle(request, reply, outcome), group="settle")
-            raise
-        finally:
-            self.screen.composer.busy = False
-        await self._settle(request, reply, outcome)
-
-    def _apply(self, event: StreamEvent, reply: StreamingReply, outcome: _Outcome) -> None:
-        if event.conversation_id:
-            outcome.conversation_id = event.conversation_id
-        if event.message_id:
-            outcome.message_id = event.message_id
-        kind = event.kind
-        if kind is EventKind.TEXT:
-            reply.append(event.delta)
-            self.screen.transcript.scroll_to_end_if_following()
-        elif kind is EventKind.TITLE and event.title:
-            outcome.title = event.title
-        elif kind is EventKind.ERROR:
-            outcome.error = event.error or "The server reported an error."
-        elif kind is EventKind.INTERRUPTED:
-            outcome.interrupted = True
-            outcome.text = event.text
-            outcome.error = outcome.error or event.error
-        elif kind is EventKind.DONE:
-            outcome.finish_type = event.finish_type
-            outcome.text = event.text
-
-    def _failed_before_stream(
-        self, error: ApiError, shown_prompt: str | None, reply: StreamingReply
-    ) -> None:
-        """Nothing was streamed: put everything back as it was, prompt included."""
-        reply.remove()
-        session = self.history.session
-        if session is not None:
-            self.screen.transcript.replace_from(0, session.messages)
-        elif shown_prompt is not None:
-            self.screen.transcript.clear()
-        if shown_prompt is not None and not self.screen.composer.text.strip():
-            self.screen.composer.text = shown_prompt
-        self.app.report_error(error, _advice(error))
-
-    async def _settle(self, request: SendRequest, reply: StreamingReply, outcome: _Outcome) -> None:
-        """The stream ended (finished, broke or was stopped): sync with the server's tree.
-
-        A reply that broke off keeps its partial text on screen either way: from the server's
-        copy when it kept one (then marked, with continue offered), else the live widget stays.
-        """
-        broken = outcome.stopped or outcome.interrupted or outcome.error is not None
-        mark: str | None = None
-        if outcome.stopped:
-            mark = "stopped"
-        elif broken:
-            mark = "interrupted"
-            reply.finish(text=outcome.text or None, status="interrupted")
-            note = clean_line(outcome.error or "The reply broke off.", limit=160)
-            reply.set_status("interrupted", f"{note} · ctrl+t continues · g retries")
-        else:
-            reply.finish(text=outcome.text or None, status="done")
-            if outcome.finish_type == "max_tokens":
-                reply.set_status("max_tokens", "cut off at the length limit · ctrl+t continues")
-
-        cid = outcome.conversation_id
-        if not cid:
-            return
-        title = outcome.title
-        if request.conversation_id is None and not title and not request.temporary:
-            title = await self._generated_title(cid, outcome.message_id)
-        try:
-            conversation = await self.app.client.conversation(cid)
-        except ApiError as error:
-            if not broken:
-                self.app.report_error(error, "Reloading the conversation")
-            return
-        if title:
-            conversation.title = title
-        if not request.temporary:
-            item = self.history.item_for_new(cid, conversation.title or "New chat")
-            self.screen.sidebar.move_to_top(item)
-        if self.history.session is not None and self.history.session.id != cid:
-            return  # the user opened another conversation meanwhile
-        if (
-            request.conversation_id is None
-            and self.history.session is None
-            and self.reply is not reply
-        ):
-            return  # a newer new chat replaced this one on screen
-        if broken and outcome.message_id not in conversation.mapping:
-            return  # the server kept nothing of the reply: the live widget stays as it is
-        if outcome.message_id in conversation.mapping:
-            self.history.branches.remember(cid, outcome.message_id)
-        self.new_chat_model = None
-        self.history.show(conversation, mark_last=mark)
-
-    async def _generated_title(self, conversation_id: str, message_id: str | None) -> str | None:
-        """A new chat's title when the stream brought none (classic wire): ask gen_title."""
-        if not message_id:
-            return None
-        try:
-            result = await self.app.client.generate_title(conversation_id, message_id)
-        except ApiError:
-            return None
-        return result.title
-
-
-@dataclass
-class _Outcome:
-    """What a stream ended with."""
-
-    conversation_id: str | None = None
-    message_id: str | None = None
-    title: str | None = None
-    text: str = ""
-    finish_type: str | None = None
-    error: str | None = None
-    interrupted: bool = False
-    stopped: bool = False
-
-
-def _advice(error: ApiError) -> str:
-    """The notice title: what failed and what to do."""
-    if isinstance(error, TooLongError):
-        return "Not sent: shorten the prompt"
-    if isinstance(error, RateLimitError):
-        if error.retry_after:
-            return f"Not sent: retry in {_duration(error.retry_after)}"
-        return "Not sent: rate limited"
-    return "Not sent: your prompt is still in the box"
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(1, round(seconds))
-    if seconds < 90:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
+    def keep_partial(self, reply: StreamingReply) -> None:
+        """Show a broken-off reply the server did not keep again, under the thread just shown."""
+        kept = StreamingReply(model_slug=reply.model_slug, initial_text=reply.text)
+        kept.finish(status=reply.status, note=reply.note)
+        self.reply = kept
+        self.screen.transcript.mount_reply(kept)

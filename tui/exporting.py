@@ -1,18 +1,68 @@
-"""Write an export file: the open conversation's branch or whole tree, as Markdown or JSON."""
+"""Write an export file: the open conversation's branch or whole tree, as Markdown or JSON.
+
+:func:`ask_and_export` is the flow behind the export key: the dialog, a confirmation before
+replacing a file, and the write in a thread. The rest is pure and tested without a screen.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.api.models import Conversation
 from tui.conversation import active_thread, visible_messages
 from tui.export import thread_markdown, tree_json
+from tui.sanitize import clean_line
 from tui.session import OpenConversation
+
+if TYPE_CHECKING:
+    from tui.screens.export import ExportChoice
+    from tui.screens.main import MainScreen
 
 Scope = Literal["branch", "tree"]
 Format = Literal["markdown", "json"]
+
+
+def ask_and_export(screen: MainScreen, session: OpenConversation) -> None:
+    """Ask what and where, ask again before replacing a file, then write it in a thread."""
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.export import ExportScreen
+
+    app = screen.backchat
+
+    def write(choice: ExportChoice) -> None:
+        async def run() -> None:
+            try:
+                path = await asyncio.to_thread(
+                    write_export, session, choice.scope, choice.fmt, choice.path
+                )
+            except OSError as error:
+                app.report_error(error, "Export failed")
+                return
+            app.notify(f"Exported to {path}", markup=False)
+
+        screen.run_worker(run(), group="export")
+
+    def chosen(choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        if not choice.path.exists():
+            write(choice)
+            return
+        # Never replace a file the user may care about without asking.
+        app.push_screen(
+            ConfirmScreen(
+                f"Replace “{clean_line(choice.path.name, limit=80)}”?",
+                f"It already exists in {clean_line(str(choice.path.parent), limit=200)}.",
+                confirm_label="Replace",
+                danger=True,
+            ),
+            lambda replace: write(choice) if replace else None,
+        )
+
+    app.push_screen(ExportScreen(session.title), chosen)
 
 
 def render_export(session: OpenConversation, scope: Scope, fmt: Format) -> str:
@@ -49,15 +99,22 @@ def branch_json(session: OpenConversation) -> dict[str, Any]:
 
 
 def tree_markdown(conversation: Conversation) -> str:
-    """Every branch (one per leaf) as its own Markdown section, the current one first."""
+    """Every branch (one per leaf) under the one title, the current branch first.
+
+    Each branch starts with a ``<!-- branch N of M -->`` marker after a rule, so the file reads
+    as one document and a script can still split it.
+    """
     leaves = [node_id for node_id, node in conversation.mapping.items() if not node.children]
     current = active_thread(conversation)
     if current and current[-1] in leaves:
         leaves.remove(current[-1])
         leaves.insert(0, current[-1])
-    sections = []
+    title = thread_markdown(conversation, []).rstrip("\n")
+    sections = [title]
     for number, leaf in enumerate(leaves, start=1):
         messages = visible_messages(conversation, active_thread(conversation, leaf))
-        body = thread_markdown(conversation, messages)
-        sections.append(f"<!-- branch {number} of {len(leaves)} -->\n{body}")
-    return "\n".join(sections) if sections else thread_markdown(conversation, [])
+        # thread_markdown starts with the title: keep only the messages after it.
+        body = thread_markdown(conversation, messages).partition("\n\n")[2].rstrip("\n")
+        marker = f"<!-- branch {number} of {len(leaves)} -->"
+        sections.append(f"{marker}\n\n{body}" if number == 1 else f"---\n\n{marker}\n\n{body}")
+    return "\n\n".join(sections) + "\n"

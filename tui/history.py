@@ -6,11 +6,9 @@ clear notice if the server refuses. Nothing here builds HTTP requests: it calls 
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.api.errors import ApiError, NotFoundError
+from tui.api.errors import ApiError, AuthError, NotFoundError
 from tui.api.models import Conversation, ConversationItem
 from tui.sanitize import clean_line
 from tui.session import BranchMemory, OpenConversation
@@ -38,6 +36,8 @@ class History:
         """Whether the sidebar shows the archived list."""
         self.ready = False
         """True once the client has a token: list pages are fetched only then."""
+        self._open_after_sign_in: str | None = None
+        """A conversation whose opening a 401 stopped: opened once the user signs in again."""
 
     @property
     def app(self) -> BackchatApp:
@@ -101,6 +101,14 @@ class History:
         self.archived = not self.archived
         self.screen.sidebar.archived = self.archived  # the sidebar restarts and asks for page 0
 
+    def resume(self) -> None:
+        """Signed in again after a 401: keep the list as it is and fetch what failed."""
+        self.ready = True
+        self.screen.sidebar.retry()
+        pending, self._open_after_sign_in = self._open_after_sign_in, None
+        if pending is not None:
+            self.open(pending)
+
     def refresh(self) -> None:
         self.reload_list()
         if self.session is not None:
@@ -113,12 +121,16 @@ class History:
             try:
                 conversation = await self.app.client.conversation(conversation_id)
             except NotFoundError:
+                # Say what happened and drop the row: the list no longer offers a dead end.
                 self.app.report_error(
-                    NotFoundError("This conversation is gone (deleted elsewhere?)."), "Opening"
+                    NotFoundError("Not found (deleted elsewhere?): removed from the list."),
+                    "Opening the conversation",
                 )
                 self.screen.sidebar.remove_row(conversation_id)
                 return
             except ApiError as error:
+                if isinstance(error, AuthError):
+                    self._open_after_sign_in = conversation_id
                 self.app.report_error(error, "Opening the conversation")
                 return
             self.show(conversation, keep_branch=keep_branch)
@@ -126,12 +138,19 @@ class History:
         self.screen.run_worker(fetch(), group="open", exclusive=True)
 
     def show(
-        self, conversation: Conversation, *, keep_branch: bool = True, mark_last: str | None = None
+        self,
+        conversation: Conversation,
+        *,
+        keep_branch: bool = True,
+        mark_last: str | None = None,
+        keep_from: int | None = None,
     ) -> None:
         """Show a fetched conversation on the remembered (or server's current) branch.
 
         ``mark_last`` ("stopped" / "interrupted") marks the last reply as broken off, so the
-        transcript says so and continue is offered.
+        transcript says so and continue is offered. ``keep_from``: the conversation is already
+        on screen and only messages from that position on changed (a reply was written); the
+        ones above stay as they are, and so does the scroll position.
         """
         leaf = self.branches.leaf_for(conversation) if keep_branch else None
         self.session = OpenConversation.build(conversation, leaf)
@@ -139,9 +158,13 @@ class History:
             self.session.mark_last_reply(mark_last)
         self._remember()
         self.screen.set_title(self.session.title, self._detail())
-        self.screen.transcript.show(
-            self.session.messages, conversation_id=self.session.id, title=self.session.title
-        )
+        transcript = self.screen.transcript
+        if keep_from is not None and transcript.conversation_id == self.session.id:
+            transcript.replace_from(keep_from, self.session.messages)
+        else:
+            transcript.show(
+                self.session.messages, conversation_id=self.session.id, title=self.session.title
+            )
         self.screen.chat.conversation_changed()
 
     def switch_branch(self, node_id: str, index: int) -> None:
@@ -149,6 +172,8 @@ class History:
             return
         position = self.session.switch(node_id, index)
         self._remember()
+        # The message count in the title bar follows the branch shown.
+        self.screen.set_title(self.session.title, self._detail())
         self.screen.transcript.replace_from(position, self.session.messages)
         self.screen.chat.conversation_changed()
 
@@ -171,9 +196,13 @@ class History:
     # -- tidy --------------------------------------------------------------------------------
 
     def _title_of(self, conversation_id: str) -> str:
+        return self._known_title(conversation_id) or UNTITLED
+
+    def _known_title(self, conversation_id: str) -> str | None:
+        """The title as the server (or the last rename) has it; None when there is none."""
         if self.session is not None and self.session.id == conversation_id:
-            return self.session.title
-        return self.screen.sidebar.title_of(conversation_id) or UNTITLED
+            return self.session.conversation.title
+        return self.screen.sidebar.title_of(conversation_id)
 
     def rename(self, conversation_id: str | None) -> None:
         if not conversation_id:
@@ -184,7 +213,9 @@ class History:
         old_title = self._title_of(conversation_id)
 
         def done(new_title: str | None) -> None:
-            if new_title is None or new_title == old_title:
+            # The dialog shows the title cleaned of control characters: enter on it unchanged
+            # is not a rename.
+            if new_title is None or new_title in (old_title, clean_line(old_title)):
                 return
             self._set_title_everywhere(conversation_id, new_title)
 
@@ -241,9 +272,13 @@ class History:
         self._remove(conversation_id, "Archive" if archive else "Unarchive", call)
 
     def _remove(self, conversation_id: str, verb: str, call: _Call) -> None:
-        """Take the row out at once; put it back if the server refuses."""
+        """Take the row out at once; put it back if the server refuses.
+
+        A deleted conversation that is open closes; an archived one stays open (it still
+        exists, and the reader may be in the middle of it) and its title bar says so.
+        """
+        title = clean_line(self._title_of(conversation_id), limit=60)
         removed = self.screen.sidebar.remove_row(conversation_id)
-        closing = self.session is not None and self.session.id == conversation_id
 
         async def run() -> None:
             try:
@@ -253,22 +288,28 @@ class History:
                     self.screen.sidebar.insert_row(*removed)
                 self.app.report_error(error, f"{verb} undone")
                 return
-            if closing and self.session is not None and self.session.id == conversation_id:
-                self.session = None
-                self.screen.transcript.clear()
-                self.screen.set_title(None)
-                self.screen.chat.conversation_changed()
+            session = self.session
+            if session is not None and session.id == conversation_id:
+                if verb == "Delete":
+                    self.session = None
+                    self.screen.transcript.clear()
+                    self.screen.set_title(None)
+                    self.screen.chat.conversation_changed()
+                else:
+                    session.conversation.is_archived = verb == "Archive"
+                    self.screen.set_title(session.title, self._detail())
             past = {"Delete": "Deleted", "Archive": "Archived", "Unarchive": "Unarchived"}
-            self.app.notify(f"{past.get(verb, verb)}.", markup=False)
+            self.app.notify(f"{past.get(verb, verb)} “{title}”.", markup=False)
 
         self.screen.run_worker(run(), group="tidy")
 
     def generate_title(self, conversation_id: str | None) -> None:
         """Ask the server for a title; it never replaces a title the user set."""
         if not conversation_id:
+            self.app.notify("Select a conversation first.", markup=False)
             return
-        title = self._title_of(conversation_id)
-        if title and title != UNTITLED:
+        title = self._known_title(conversation_id)
+        if title and title.strip() and title != UNTITLED:
             self.app.notify(
                 f"Already titled “{clean_line(title, limit=60)}”: rename it instead (r).",
                 markup=False,
@@ -287,6 +328,7 @@ class History:
                 return
             if result.title:
                 self._set_title_everywhere(conversation_id, result.title)
+                self.app.notify(f"Titled “{clean_line(result.title, limit=60)}”.", markup=False)
             else:
                 self.app.notify(clean_line(result.message or "No title.", limit=200), markup=False)
 
@@ -301,31 +343,12 @@ class History:
     # -- export ------------------------------------------------------------------------------
 
     def export(self) -> None:
-        session = self.session
-        if session is None:
+        if self.session is None:
             self.app.notify("Open a conversation to export it.", markup=False)
             return
-        from tui.exporting import write_export
-        from tui.screens.export import ExportChoice, ExportScreen
+        from tui.exporting import ask_and_export
 
-        def done(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-
-            def write() -> Path:
-                return write_export(session, choice.scope, choice.fmt, choice.path)
-
-            async def run() -> None:
-                try:
-                    path = await asyncio.to_thread(write)
-                except OSError as error:
-                    self.app.report_error(error, "Export failed")
-                    return
-                self.app.notify(f"Exported to {path}", markup=False)
-
-            self.screen.run_worker(run(), group="export")
-
-        self.app.push_screen(ExportScreen(session.title), done)
+        ask_and_export(self.screen, self.session)
 
     def item_for_new(self, conversation_id: str, title: str) -> ConversationItem:
         """A sidebar row for a conversation the app just created."""

@@ -3,55 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tui.api.events import EventKind, StreamEvent
+from tests.api.stream_helpers import CLASSIC_CAPTURE, DONE, deltas, fixture_frames, kinds, run
+from tui.api.events import EventKind
 from tui.api.stream import StreamParser
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
-CAPTURE = FIXTURES / "everything-chatgpt_conversation-event-stream.sse.txt"
 CAPTURE_TEXT = "Hello! It seems like your message got cut off. How can I assist you today?"
-
-
-def sse_events(raw: str) -> list[tuple[str, str]]:
-    """A minimal SSE reader (what httpx_sse hands the client): (event, data) per event."""
-    events: list[tuple[str, str]] = []
-    name, data = "", []
-    for line in [*raw.splitlines(), ""]:
-        if not line:
-            if data:
-                events.append((name, "\n".join(data)))
-            name, data = "", []
-        elif line.startswith(":"):
-            continue
-        elif line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-    return events
-
-
-def run(
-    frames: list[tuple[str, str]], *, eof: bool = True
-) -> tuple[StreamParser, list[StreamEvent]]:
-    parser = StreamParser()
-    out: list[StreamEvent] = []
-    for event, data in frames:
-        out += parser.feed(event, data)
-    if eof:
-        out += parser.finish()
-    return parser, out
-
-
-def deltas(events: list[StreamEvent]) -> str:
-    return "".join(e.delta for e in events if e.kind is EventKind.TEXT)
-
-
-def kinds(events: list[StreamEvent]) -> list[EventKind]:
-    return [e.kind for e in events]
 
 
 def message(
@@ -85,7 +45,6 @@ def finished(message_id: str, text: str, finish: str = "stop", **fields: Any) ->
     return frame(msg)
 
 
-DONE = ("", "[DONE]")
 USER = frame(message("user-1", "Hi", role="user"))
 
 
@@ -93,7 +52,7 @@ USER = frame(message("user-1", "Hi", role="user"))
 
 
 def test_real_capture_gives_the_reply_as_deltas_then_done() -> None:
-    frames = sse_events(CAPTURE.read_text(encoding="utf-8"))
+    frames = fixture_frames(CLASSIC_CAPTURE)
     parser, events = run(frames)
 
     assert kinds(events)[-1] is EventKind.DONE
@@ -115,7 +74,7 @@ def test_real_capture_gives_the_reply_as_deltas_then_done() -> None:
 
 def test_real_capture_has_no_status_yet_finishes_on_end_turn() -> None:
     """The 2023 frames carry finish_details before end_turn: finished only at [DONE]."""
-    frames = sse_events(CAPTURE.read_text(encoding="utf-8"))
+    frames = fixture_frames(CLASSIC_CAPTURE)
     parser, events = run(frames[:-1], eof=False)
     assert parser.finished
     assert not parser.ended
@@ -125,7 +84,7 @@ def test_real_capture_has_no_status_yet_finishes_on_end_turn() -> None:
 
 
 def test_real_capture_cut_short_is_interrupted_with_the_partial_text() -> None:
-    frames = sse_events(CAPTURE.read_text(encoding="utf-8"))
+    frames = fixture_frames(CLASSIC_CAPTURE)
     parser, events = run(frames[:8])
     assert kinds(events)[-1] is EventKind.INTERRUPTED
     assert events[-1].text == parser.text == deltas(events) == "Hello! It seems like"
@@ -259,9 +218,39 @@ def test_status_finished_successfully_finishes() -> None:
     assert events[-1].finish_type == "stop"
 
 
-def test_in_progress_status_is_not_finished_even_with_end_turn() -> None:
-    msg = message("a", "Do", status="in_progress", end_turn=True)
-    _, events = run([frame(msg), DONE])
+STOP = {"finish_details": {"type": "stop"}}
+
+
+@pytest.mark.parametrize(
+    "frames",
+    [
+        pytest.param(
+            [frame(message("a", "Do", status="in_progress", end_turn=True)), DONE],
+            id="in-progress-status-even-with-end-turn",
+        ),
+        pytest.param(
+            [
+                frame(
+                    message(
+                        "a",
+                        "Step one.",
+                        end_turn=False,
+                        status="finished_successfully",
+                        metadata=STOP,
+                    )
+                ),
+                DONE,
+            ],
+            id="finished-step-with-end-turn-false",
+        ),
+        pytest.param(
+            [finished("a", "Done?"), frame(message("t", "x", role="tool")), DONE],
+            id="tool-message-after-a-finished-one-reopens-the-turn",
+        ),
+    ],
+)
+def test_a_turn_that_is_not_over_ends_interrupted(frames: list[tuple[str, str]]) -> None:
+    _, events = run(frames)
     assert events[-1].kind is EventKind.INTERRUPTED
 
 
@@ -271,18 +260,6 @@ def test_a_message_cut_by_max_tokens_is_finished() -> None:
     parser, events = run([frame(msg), DONE])
     assert events[-1].kind is EventKind.DONE
     assert events[-1].finish_type == "max_tokens" == parser.finish_type
-
-
-def test_a_finished_step_with_end_turn_false_is_not_the_end() -> None:
-    msg = message("a", "Step one.", end_turn=False, status="finished_successfully")
-    msg["metadata"] = {"finish_details": {"type": "stop"}}
-    _, events = run([frame(msg), DONE])
-    assert events[-1].kind is EventKind.INTERRUPTED
-
-
-def test_a_tool_message_after_a_finished_one_reopens_the_turn() -> None:
-    _, events = run([finished("a", "Done?"), frame(message("t", "x", role="tool")), DONE])
-    assert events[-1].kind is EventKind.INTERRUPTED
 
 
 def test_eof_after_finish_without_done_marker_gives_done() -> None:

@@ -9,10 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.api.stream_helpers import Frames, deltas, run, text_deltas
 from tui.api.events import EventKind, StreamEvent
 from tui.api.stream import StreamParser
-
-Frames = list[tuple[str, str]]
 
 
 def _message(message_id: str, text: str, **fields: Any) -> dict[str, Any]:
@@ -61,16 +60,6 @@ def v1(messages: list[list[str]]) -> Frames:
     return [*frames, ("", "[DONE]")]
 
 
-def parse(frames: Frames) -> tuple[StreamParser, list[StreamEvent]]:
-    parser = StreamParser()
-    events = [event for name, data in frames for event in parser.feed(name, data)]
-    return parser, events + parser.finish()
-
-
-def text_deltas(events: list[StreamEvent]) -> list[str]:
-    return [e.delta for e in events if e.kind is EventKind.TEXT]
-
-
 chunk_lists = st.lists(st.text(max_size=12), min_size=1, max_size=12)
 
 
@@ -78,11 +67,11 @@ chunk_lists = st.lists(st.text(max_size=12), min_size=1, max_size=12)
 @given(st.lists(chunk_lists, min_size=1, max_size=3))
 def test_classic_and_v1_give_the_same_events(messages: list[list[str]]) -> None:
     expected = "\n\n".join(text for text in ("".join(chunks) for chunks in messages) if text)
-    for_classic, classic_events = parse(classic(messages))
-    for_v1, v1_events = parse(v1(messages))
+    for_classic, classic_events = run(classic(messages))
+    for_v1, v1_events = run(v1(messages))
 
     assert text_deltas(classic_events) == text_deltas(v1_events)
-    assert "".join(text_deltas(classic_events)) == expected
+    assert deltas(classic_events) == expected
     assert for_classic.text == for_v1.text == expected
     for events in (classic_events, v1_events):
         assert events[-1].kind is EventKind.DONE
@@ -99,8 +88,8 @@ def test_any_cut_of_a_reply_concatenates_back(reply: str, data: st.DataObject) -
     bounds = [0, *cuts, len(reply)]
     chunks = [reply[a:b] for a, b in itertools.pairwise(bounds)]
     for frames in (classic([chunks]), v1([chunks])):
-        parser, events = parse(frames)
-        assert "".join(text_deltas(events)) == reply == parser.text
+        parser, events = run(frames)
+        assert deltas(events) == reply == parser.text
 
 
 json_values = st.recursive(

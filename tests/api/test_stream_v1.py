@@ -3,56 +3,25 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+from tests.api.stream_helpers import (
+    CLASSIC_CAPTURE,
+    DONE,
+    deltas,
+    fixture_frames,
+    kinds,
+    run,
+    text_deltas,
+)
 from tui.api.events import EventKind, StreamEvent
 from tui.api.stream import StreamParser
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 RESUME_TOKEN = "eyJSECRET.resume.TOKEN-do-not-echo"
 
 
-def sse_events(raw: str) -> list[tuple[str, str]]:
-    """A minimal SSE reader (what httpx_sse hands the client): (event, data) per event."""
-    events: list[tuple[str, str]] = []
-    name, data = "", []
-    for line in [*raw.splitlines(), ""]:
-        if not line:
-            if data:
-                events.append((name, "\n".join(data)))
-            name, data = "", []
-        elif line.startswith(":"):
-            continue
-        elif line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-    return events
-
-
-def run(
-    frames: list[tuple[str, str]], *, eof: bool = True
-) -> tuple[StreamParser, list[StreamEvent]]:
-    parser = StreamParser()
-    out: list[StreamEvent] = []
-    for event, data in frames:
-        out += parser.feed(event, data)
-    if eof:
-        out += parser.finish()
-    return parser, out
-
-
 def run_fixture(name: str) -> tuple[StreamParser, list[StreamEvent]]:
-    return run(sse_events((FIXTURES / name).read_text(encoding="utf-8")))
-
-
-def deltas(events: list[StreamEvent]) -> str:
-    return "".join(e.delta for e in events if e.kind is EventKind.TEXT)
-
-
-def kinds(events: list[StreamEvent]) -> list[EventKind]:
-    return [e.kind for e in events]
+    return run(fixture_frames(name))
 
 
 def op(**fields: Any) -> tuple[str, str]:
@@ -84,7 +53,6 @@ FINISH = op(
         {"p": "/message/end_turn", "o": "replace", "v": True},
     ],
 )
-DONE = ("", "[DONE]")
 COMPLETE = ("", json.dumps({"type": "message_stream_complete", "conversation_id": "conv"}))
 
 
@@ -98,8 +66,7 @@ def test_basic_stream() -> None:
     assert parser.wire_format == "v1"
     assert parser.malformed == 0
     # One TEXT per frame: the patch's append comes out as one event, not one per sub-op.
-    texts = [e.delta for e in events if e.kind is EventKind.TEXT]
-    assert texts == [
+    assert text_deltas(events) == [
         "Here’s",
         " a list",
         ":\n\n1. Mechanics",
@@ -131,7 +98,7 @@ def test_the_resume_token_never_leaves_the_parser() -> None:
 
 
 def test_the_done_marker_after_stream_complete_adds_nothing() -> None:
-    frames = sse_events((FIXTURES / "stream_v1_basic.sse").read_text(encoding="utf-8"))
+    frames = fixture_frames("stream_v1_basic.sse")
     assert frames[-1] == DONE
     parser, events = run(frames[:-1], eof=False)
     assert events[-1].kind is EventKind.DONE
@@ -371,8 +338,7 @@ def test_a_bare_v_before_any_op_appends_to_the_answer() -> None:
 
 
 def test_the_real_classic_capture_re_encoded_as_v1_gives_the_same_events() -> None:
-    capture = FIXTURES / "everything-chatgpt_conversation-event-stream.sse.txt"
-    classic_frames = sse_events(capture.read_text(encoding="utf-8"))
+    classic_frames = fixture_frames(CLASSIC_CAPTURE)
     snapshots = [
         json.loads(data)["message"]["content"]["parts"][0]
         for _, data in classic_frames
@@ -385,7 +351,6 @@ def test_the_real_classic_capture_re_encoded_as_v1_gives_the_same_events() -> No
 
     _, classic_events = run(classic_frames)
     _, v1_events = run(frames)
-    as_text = [e.delta for e in classic_events if e.kind is EventKind.TEXT]
-    assert as_text == [e.delta for e in v1_events if e.kind is EventKind.TEXT]
+    assert text_deltas(classic_events) == text_deltas(v1_events)
     assert classic_events[-1].text == v1_events[-1].text
     assert v1_events[-1].kind is EventKind.DONE

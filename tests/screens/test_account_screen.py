@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from textual.app import App
-from textual.screen import Screen
 from textual.widgets import DataTable, TabbedContent
 
+from tests.screens.harness import (
+    HOSTILE,
+    HOSTILE_SHOWN,
+    Harness,
+    rows,
+    running,
+    screen_text,
+    settle,
+)
 from tui.screens.account import (
     EXPORT_QUEUED_MESSAGE,
     AccountInfo,
@@ -27,42 +33,6 @@ from tui.screens.account import (
 from tui.screens.confirm import ConfirmScreen
 
 SIZE = (120, 40)
-HOSTILE = "[/] [bold]x \x1b[2Jy"
-"""A string that crashes markup parsing and would clear the terminal if passed through."""
-HOSTILE_SHOWN = "[/] [bold]x y"
-"""The same string as it must be shown: escape sequence gone, brackets literal."""
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-class Harness(App[None]):
-    """Pushes the screen under test and records what it dismissed with."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.under_test = screen
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.under_test, self.results.append)
-
-
-def screen_text(app: App[Any]) -> str:
-    """What is on screen, one line per row (from the SVG screenshot)."""
-    rows: dict[float, list[str]] = {}
-    svg = app.export_screenshot()
-    for y, body in re.findall(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
-        rows.setdefault(float(y), []).append(html.unescape(body).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(rows.items()))
-
-
-def rows(text: str) -> list[str]:
-    """The non-empty rows of the dialog, without its border."""
-    stripped = (line.strip().strip("│").strip() for line in text.splitlines())
-    return [line for line in stripped if line]
 
 
 FULL = AccountOverview(
@@ -99,8 +69,7 @@ async def show_tab(pilot: Any, tab: str) -> str:
 @pytest.mark.anyio
 async def test_every_tab_shows_its_values() -> None:
     app = Harness(AccountScreen(FULL))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         text = screen_text(app)
         for tab in ("Account", "Models", "Beta features", "Limits", "Shared links"):
             assert tab in text
@@ -134,8 +103,7 @@ async def test_every_tab_shows_its_values() -> None:
 @pytest.mark.anyio
 async def test_tabs_switch_with_arrow_keys() -> None:
     app = Harness(AccountScreen(FULL))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "tab-account"
         await pilot.press("right")
@@ -153,8 +121,7 @@ async def test_missing_values_show_a_dash() -> None:
         shared_links=[SharedLinkRow("abc")],
     )
     app = Harness(AccountScreen(overview))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         text = screen_text(app)
         for label in ("Plan", "Paid", "Role", "Country"):
             assert re.search(label + r"\s+—", text), label
@@ -183,8 +150,7 @@ async def test_missing_values_show_a_dash() -> None:
 @pytest.mark.anyio
 async def test_an_empty_overview_shows_dashes_everywhere() -> None:
     app = Harness(AccountScreen(AccountOverview()))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         for tab in ("tab-account", "tab-models", "tab-beta", "tab-limits", "tab-shared"):
             text = await show_tab(pilot, tab)
             assert "—" in rows(text), tab
@@ -200,8 +166,7 @@ async def test_section_errors_are_shown_in_their_section() -> None:
         shared_links_error="Shared links: HTTP 404",
     )
     app = Harness(AccountScreen(overview))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert "HTTP 500" not in screen_text(app)
         text = await show_tab(pilot, "tab-models")
         assert f"Could not load the models: HTTP 500 {HOSTILE_SHOWN}" in text
@@ -221,8 +186,7 @@ async def test_hostile_server_strings_are_literal() -> None:
         shared_links=[SharedLinkRow("[b]id", f"Share {HOSTILE}", None)],
     )
     app = Harness(AccountScreen(overview))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         texts = [screen_text(app)]
         for tab in ("tab-models", "tab-beta", "tab-limits", "tab-shared"):
             texts.append(await show_tab(pilot, tab))
@@ -257,8 +221,7 @@ class FakeExport:
 async def test_export_asks_first_then_requests_and_shows_queued() -> None:
     export = FakeExport()
     app = Harness(AccountScreen(FULL, export))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert "e request data export" in screen_text(app)
         await pilot.press("e")
         await pilot.pause()
@@ -267,8 +230,7 @@ async def test_export_asks_first_then_requests_and_shows_queued() -> None:
         assert "Request a data export?" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AccountScreen)
         assert export.calls == 1
         assert EXPORT_QUEUED_MESSAGE in screen_text(app)
@@ -278,8 +240,7 @@ async def test_export_asks_first_then_requests_and_shows_queued() -> None:
 async def test_export_cancelled_at_the_question_calls_nothing() -> None:
     export = FakeExport()
     app = Harness(AccountScreen(FULL, export))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("n")
@@ -294,16 +255,13 @@ async def test_export_cancelled_at_the_question_calls_nothing() -> None:
 async def test_export_error_and_other_status_are_shown() -> None:
     export = FakeExport(RuntimeError(f"HTTP 429 {HOSTILE}"))
     app = Harness(AccountScreen(FULL, export))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await pilot.press("e", "y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert f"Export failed: HTTP 429 {HOSTILE_SHOWN}" in screen_text(app)
         export.answer = "pending"
         await pilot.press("e", "y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Export requested (status: pending)" in screen_text(app)
     assert export.calls == 2
 
@@ -311,8 +269,7 @@ async def test_export_error_and_other_status_are_shown() -> None:
 @pytest.mark.anyio
 async def test_without_export_callback_e_does_nothing() -> None:
     app = Harness(AccountScreen(FULL))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert "request data export" not in screen_text(app)
         await pilot.press("e")
         await pilot.pause()
@@ -324,8 +281,7 @@ async def test_copy_link_only_on_the_shared_links_tab(monkeypatch: pytest.Monkey
     copied: list[str] = []
     app = Harness(AccountScreen(FULL))
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert "c copy link" not in screen_text(app)
         await pilot.press("c")
         assert copied == []
@@ -339,8 +295,7 @@ async def test_copy_link_only_on_the_shared_links_tab(monkeypatch: pytest.Monkey
 @pytest.mark.anyio
 async def test_escape_closes() -> None:
     app = Harness(AccountScreen(FULL))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AccountScreen)
@@ -355,6 +310,12 @@ def test_window_text(minutes: float, text: str) -> None:
     assert window_text(minutes) == text
 
 
-def test_limit_text() -> None:
-    assert limit_text(MessageLimit(40.0, 180.0)) == "40 messages every 3 hours"
-    assert limit_text(MessageLimit(1, None)) == "1 message every —"
+@pytest.mark.parametrize(
+    ("limit", "text"),
+    [
+        (MessageLimit(40.0, 180.0), "40 messages every 3 hours"),
+        (MessageLimit(1, None), "1 message every —"),
+    ],
+)
+def test_limit_text(limit: MessageLimit, text: str) -> None:
+    assert limit_text(limit) == text

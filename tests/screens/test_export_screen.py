@@ -2,65 +2,44 @@
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, RadioSet
 
+from tests.screens.harness import (
+    HOSTILE,
+    HOSTILE_SHOWN,
+    Harness,
+    results_after,
+    running,
+    screen_text,
+    shown_static,
+)
 from tui.screens.export import (
     EMPTY_PATH_MESSAGE,
     FOLDER_MESSAGE,
     ExportChoice,
     ExportScreen,
+    Format,
     slugify,
     suggested_name,
 )
 
 SIZE = (100, 36)
-HOSTILE = "[/] [bold]x \x1b[2Jy"
-"""A string that crashes markup parsing and would clear the terminal if passed through."""
-HOSTILE_SHOWN = "[/] [bold]x y"
-"""The same string as it must be shown: escape sequence gone, brackets literal."""
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-class Harness(App[None]):
-    """Pushes the screen under test and records what it dismissed with."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.under_test = screen
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.under_test, self.results.append)
-
-
-def screen_text(app: App[Any]) -> str:
-    """What is on screen, one line per row (from the SVG screenshot)."""
-    rows: dict[float, list[str]] = {}
-    svg = app.export_screenshot()
-    for y, body in re.findall(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
-        rows.setdefault(float(y), []).append(html.unescape(body).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(rows.items()))
-
-
-def path_value(app: App[Any]) -> str:
+def path_value(app: Harness) -> str:
     return app.screen.query_one("#export-path", Input).value
 
 
-def error_text(app: App[Any]) -> str:
-    error = app.screen.query_one("#export-error", Static)
-    return str(error.render()) if error.display else ""
+def set_path(app: Harness, typed: str) -> None:
+    app.screen.query_one("#export-path", Input).value = typed
+
+
+def error_text(app: Harness) -> str:
+    return shown_static(app, "#export-error")
 
 
 async def choose_json(pilot: Any) -> None:
@@ -71,11 +50,20 @@ async def choose_json(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def submit_path(directory: Path, typed: str) -> list[object]:
+    """Type a path into the dialog for "Notes", press enter, return what it gave back."""
+    app = Harness(ExportScreen("Notes", directory=directory))
+    async with running(app, SIZE) as pilot:
+        set_path(app, typed)
+        await pilot.press("enter")
+        await pilot.pause()
+    return app.results
+
+
 @pytest.mark.anyio
 async def test_defaults_return_branch_markdown_and_the_suggested_path(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Trip plans: Japan!", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert path_value(app) == "trip-plans-japan.md"
         text = screen_text(app)
         assert "Export conversation" in text
@@ -90,8 +78,7 @@ async def test_defaults_return_branch_markdown_and_the_suggested_path(tmp_path: 
 @pytest.mark.anyio
 async def test_switching_format_updates_the_suggested_extension(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await choose_json(pilot)
         assert path_value(app) == "notes.json"
         await pilot.press("up", "space")
@@ -105,8 +92,7 @@ async def test_switching_format_updates_the_suggested_extension(tmp_path: Path) 
 @pytest.mark.anyio
 async def test_an_edited_path_is_left_alone(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         field = app.screen.query_one("#export-path", Input)
         field.focus()
         await pilot.press("end", "backspace", "backspace", *"txt")
@@ -124,8 +110,7 @@ async def test_an_edited_path_is_left_alone(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_whole_tree_scope(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert app.focused is not None
         assert app.focused.id == "export-scope"
         await pilot.press("down", "space", "enter")
@@ -136,8 +121,7 @@ async def test_whole_tree_scope(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_initial_choices_are_honoured(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Notes", directory=tmp_path, scope="tree", fmt="json"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         assert path_value(app) == "notes.json"
         await pilot.press("enter")
         await pilot.pause()
@@ -147,9 +131,8 @@ async def test_initial_choices_are_honoured(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_empty_path_is_refused_inline(tmp_path: Path) -> None:
     app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#export-path", Input).value = "   "
+    async with running(app, SIZE) as pilot:
+        set_path(app, "   ")
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == []
@@ -162,9 +145,8 @@ async def test_empty_path_is_refused_inline(tmp_path: Path) -> None:
 async def test_a_folder_is_refused_inline(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#export-path", Input).value = "out"
+    async with running(app, SIZE) as pilot:
+        set_path(app, "out")
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == []
@@ -174,21 +156,12 @@ async def test_a_folder_is_refused_inline(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_absolute_and_home_paths(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere" / "x.md"
-    app = Harness(ExportScreen("Notes", directory=tmp_path / "base"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#export-path", Input).value = str(target)
-        await pilot.press("enter")
-        await pilot.pause()
-    assert app.results == [ExportChoice("branch", "markdown", target)]
-
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#export-path", Input).value = "~/notes.md"
-        await pilot.press("enter")
-        await pilot.pause()
-    assert app.results == [ExportChoice("branch", "markdown", Path.home() / "notes.md")]
+    assert await submit_path(tmp_path / "base", str(target)) == [
+        ExportChoice("branch", "markdown", target)
+    ]
+    assert await submit_path(tmp_path, "~/notes.md") == [
+        ExportChoice("branch", "markdown", Path.home() / "notes.md")
+    ]
 
 
 @pytest.mark.anyio
@@ -196,29 +169,21 @@ async def test_default_directory_is_the_current_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = Harness(ExportScreen("Notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-    assert app.results == [ExportChoice("branch", "markdown", tmp_path / "notes.md")]
+    assert await results_after(ExportScreen("Notes"), SIZE, "enter") == [
+        ExportChoice("branch", "markdown", tmp_path / "notes.md")
+    ]
 
 
 @pytest.mark.anyio
 async def test_escape_cancels(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
-    assert app.results == [None]
+    screen = ExportScreen("Notes", directory=tmp_path)
+    assert await results_after(screen, SIZE, "escape") == [None]
 
 
 @pytest.mark.anyio
 async def test_hostile_title_is_literal(tmp_path: Path) -> None:
     app = Harness(ExportScreen(HOSTILE, directory=tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE):
         text = screen_text(app)
         assert HOSTILE_SHOWN in text
         assert "[2J" not in text
@@ -243,6 +208,6 @@ def test_slugify(title: str | None, slug: str) -> None:
     assert slugify(title) == slug
 
 
-def test_suggested_name() -> None:
-    assert suggested_name("Notes", "markdown") == "notes.md"
-    assert suggested_name("Notes", "json") == "notes.json"
+@pytest.mark.parametrize(("fmt", "name"), [("markdown", "notes.md"), ("json", "notes.json")])
+def test_suggested_name(fmt: Format, name: str) -> None:
+    assert suggested_name("Notes", fmt) == name

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 from typing import Any
 
 import pytest
 from textual import events
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
+from tests.screens.harness import (
+    HOSTILE,
+    HOSTILE_SHOWN,
+    Harness,
+    running,
+    screen_text,
+    settle,
+    shown_static,
+)
 from tui.screens.signin import (
     CHECKING_MESSAGE,
     EMPTY_MESSAGE,
@@ -22,42 +27,12 @@ from tui.screens.signin import (
 )
 
 SIZE = (100, 36)
-HOSTILE = "[/] [bold]x \x1b[2Jy"
-"""A string that crashes markup parsing and would clear the terminal if passed through."""
-HOSTILE_SHOWN = "[/] [bold]x y"
-"""The same string as it must be shown: escape sequence gone, brackets literal."""
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.SECRETpayload.SIGNATUREpart"
 """A token-shaped secret: none of its parts may ever reach the screen."""
 BACKEND = "https://proxy.example/backend-api"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-class Harness(App[None]):
-    """Pushes the screen under test and records what it dismissed with."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.under_test = screen
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.under_test, self.results.append)
-
-
-def screen_text(app: App[Any]) -> str:
-    """What is on screen, one line per row (from the SVG screenshot)."""
-    rows: dict[float, list[str]] = {}
-    svg = app.export_screenshot()
-    for y, body in re.findall(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
-        rows.setdefault(float(y), []).append(html.unescape(body).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(rows.items()))
-
-
-def assert_token_not_shown(app: App[Any]) -> None:
+def assert_token_not_shown(app: Harness) -> None:
     svg = app.export_screenshot()
     text = screen_text(app)
     for part in ("SECRETpayload", "SIGNATUREpart", "eyJhbGci"):
@@ -65,19 +40,19 @@ def assert_token_not_shown(app: App[Any]) -> None:
         assert part not in text
 
 
-def status_text(app: App[Any]) -> str:
-    status = app.screen.query_one("#signin-status", Static)
-    return str(status.render()) if status.display else ""
+def status_text(app: Harness) -> str:
+    return shown_static(app, "#signin-status")
 
 
 class FakeCheck:
     """The app's token check: records tokens, answers from a script, can be held open."""
 
-    def __init__(self, *answers: str | Exception | None) -> None:
+    def __init__(self, *answers: str | Exception | None, held: bool = False) -> None:
         self.answers = list(answers)
         self.tokens: list[str] = []
         self.release = asyncio.Event()
-        self.release.set()
+        if not held:
+            self.release.set()
 
     async def __call__(self, token: str) -> str | None:
         self.tokens.append(token)
@@ -94,6 +69,12 @@ async def paste_token(pilot: Any, token: str = TOKEN) -> None:
     await pilot.pause()
 
 
+async def submit(pilot: Any) -> None:
+    """Paste the token and press enter: the check starts in a worker."""
+    await paste_token(pilot)
+    await pilot.press("enter")
+
+
 @pytest.mark.anyio
 async def test_shows_where_to_get_the_token_and_the_backend() -> None:
     screen = SignInScreen(
@@ -103,8 +84,7 @@ async def test_shows_where_to_get_the_token_and_the_backend() -> None:
         warning="The backend uses plain http: the token travels unencrypted.",
     )
     app = Harness(screen)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE):
         text = screen_text(app)
         assert "Your token expired. Sign in again." in text
         assert SESSION_URL in text
@@ -120,8 +100,7 @@ async def test_shows_where_to_get_the_token_and_the_backend() -> None:
 @pytest.mark.anyio
 async def test_without_keyring_says_session_only() -> None:
     app = Harness(SignInScreen(FakeCheck(), BACKEND, keyring=False))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE):
         text = screen_text(app)
         assert "for this session only" in text
         assert "OS keyring" not in text
@@ -133,12 +112,9 @@ async def test_without_keyring_says_session_only() -> None:
 async def test_success_dismisses_with_the_token() -> None:
     check = FakeCheck(None)
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, SignInScreen)
     assert check.tokens == [TOKEN]
     assert app.results == [TOKEN]
@@ -146,13 +122,10 @@ async def test_success_dismisses_with_the_token() -> None:
 
 @pytest.mark.anyio
 async def test_checking_state_disables_the_input() -> None:
-    check = FakeCheck(None)
-    check.release.clear()
+    check = FakeCheck(None, held=True)
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
         await pilot.pause()
         field = app.screen.query_one(Input)
         assert field.disabled
@@ -163,8 +136,7 @@ async def test_checking_state_disables_the_input() -> None:
         await pilot.press("enter")
         await pilot.pause()
         check.release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     assert check.tokens == [TOKEN]
     assert app.results == [TOKEN]
 
@@ -173,12 +145,9 @@ async def test_checking_state_disables_the_input() -> None:
 async def test_error_is_shown_inline_and_the_input_is_kept() -> None:
     check = FakeCheck(f"The server said 401: {HOSTILE}", None)
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert app.results == []
         field = app.screen.query_one(Input)
@@ -192,8 +161,7 @@ async def test_error_is_shown_inline_and_the_input_is_kept() -> None:
         assert_token_not_shown(app)
         # The kept input can be submitted again as is.
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     assert check.tokens == [TOKEN, TOKEN]
     assert app.results == [TOKEN]
 
@@ -202,12 +170,9 @@ async def test_error_is_shown_inline_and_the_input_is_kept() -> None:
 async def test_an_error_quoting_the_token_is_redacted() -> None:
     check = FakeCheck(f"Invalid header value b'Bearer {TOKEN}'")
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
+        await settle(pilot)
         assert status_text(app) == "Invalid header value b'Bearer <token>'"
         assert_token_not_shown(app)
 
@@ -216,12 +181,9 @@ async def test_an_error_quoting_the_token_is_redacted() -> None:
 async def test_a_failing_check_is_shown_not_raised() -> None:
     check = FakeCheck(ConnectionError(f"connection refused {TOKEN}"))
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
+        await settle(pilot)
         assert status_text(app) == "Could not check the token: connection refused <token>"
         assert not app.screen.query_one(Input).disabled
         assert_token_not_shown(app)
@@ -232,8 +194,7 @@ async def test_a_failing_check_is_shown_not_raised() -> None:
 async def test_empty_input_is_refused_without_a_check() -> None:
     check = FakeCheck()
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await pilot.press("space", "enter")
         await pilot.pause()
         assert status_text(app) == EMPTY_MESSAGE
@@ -245,8 +206,7 @@ async def test_empty_input_is_refused_without_a_check() -> None:
 @pytest.mark.anyio
 async def test_escape_gives_up_with_none() -> None:
     app = Harness(SignInScreen(FakeCheck(), BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await paste_token(pilot)
         await pilot.press("escape")
         await pilot.pause()
@@ -257,8 +217,7 @@ async def test_escape_gives_up_with_none() -> None:
 @pytest.mark.anyio
 async def test_typed_token_never_appears_on_screen() -> None:
     app = Harness(SignInScreen(FakeCheck(), BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE) as pilot:
         await pilot.press(*TOKEN)
         assert app.screen.query_one(Input).value == TOKEN
         assert_token_not_shown(app)
@@ -270,8 +229,7 @@ async def test_hostile_notice_warning_and_url_are_literal() -> None:
         FakeCheck(), f"http://x/{HOSTILE}", notice=f"N {HOSTILE}", warning=f"W {HOSTILE}"
     )
     app = Harness(screen)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with running(app, SIZE):
         text = screen_text(app)
         assert f"N {HOSTILE_SHOWN}" in text
         assert f"W {HOSTILE_SHOWN}" in text
@@ -297,18 +255,14 @@ def test_extract_token(pasted: str, token: str) -> None:
 
 @pytest.mark.anyio
 async def test_escape_while_checking_gives_up() -> None:
-    check = FakeCheck(None)
-    check.release.clear()
+    check = FakeCheck(None, held=True)
     app = Harness(SignInScreen(check, BACKEND))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await paste_token(pilot)
-        await pilot.press("enter")
+    async with running(app, SIZE) as pilot:
+        await submit(pilot)
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         check.release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, SignInScreen)
     assert app.results == [None]

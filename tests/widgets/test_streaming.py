@@ -271,6 +271,6 @@ def test_a_renderer_failure_falls_back_to_plain_text(monkeypatch: pytest.MonkeyP
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("lexer exploded")
 
-    monkeypatch.setattr("tui.widgets.streaming.render_to_text", broken)
+    monkeypatch.setattr("tui.widgets.markdown_strips.render_to_text", broken)
     strips = render_piece("# Title\n\nbody \x1b[2J text", 40, follows=False)
     assert [strip.text for strip in strips] == ["# Title", "", "body  text"]

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.conversation import Block, BlockKind, VisibleMessage
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles" / "messages.tcss"
 FIXTURES = ROOT / "tests" / "fixtures"
 NOW = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
+SIZE = (100, 30)
 
 AnimationLevel = Literal["none", "basic", "full"]
 """Textual's App.animation_level values (its own alias lives in a private module)."""
@@ -88,6 +90,20 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+async def show(
+    pilot: Pilot[None],
+    messages: list[VisibleMessage],
+    *,
+    conversation_id: str = "c",
+    title: str = "T",
+) -> Transcript:
+    """Show the messages in the app's transcript, once they have mounted."""
+    transcript = pilot.app.query_one(Transcript)
+    transcript.show(messages, conversation_id=conversation_id, title=title)
+    await pilot.pause()
+    return transcript
+
+
 def on_screen(transcript: Transcript, view: MessageView) -> bool:
     region = transcript.scrollable_content_region
     return view.region.y >= region.y and view.region.y < region.bottom
@@ -100,7 +116,7 @@ def app() -> TranscriptApp:
 
 @pytest.mark.anyio
 async def test_empty_states(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         transcript = app.query_one(Transcript)
         empty = app.query_one("#transcript-empty", Static)
         assert "Select a conversation" in screen_text(app)
@@ -119,10 +135,8 @@ async def test_empty_states(app: TranscriptApp) -> None:
 
 @pytest.mark.anyio
 async def test_show_puts_the_newest_message_at_the_bottom(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(30), conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(30))
         text = screen_text(app)
         assert "Message number 29 says hello." in text
         assert "Message number 0 says" not in text
@@ -134,11 +148,9 @@ async def test_show_puts_the_newest_message_at_the_bottom(app: TranscriptApp) ->
 
 @pytest.mark.anyio
 async def test_headers_show_role_model_time_and_branches(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
+    async with app.run_test(size=SIZE) as pilot:
         messages = [msg(0), msg(1, sibling_index=1, sibling_count=3)]
-        transcript.show(messages, conversation_id="c", title="T")
-        await pilot.pause()
+        transcript = await show(pilot, messages)
         user, assistant = transcript.views
         assert user.render().plain.splitlines()[0].startswith("You · 14:")
         header = assistant.render().plain.splitlines()[0]
@@ -151,10 +163,8 @@ async def test_headers_show_role_model_time_and_branches(app: TranscriptApp) -> 
 async def test_long_conversation_mounts_a_window_and_loads_older_in_place(
     app: TranscriptApp,
 ) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(500), conversation_id="c", title="Long")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(500), title="Long")
         await app.workers.wait_for_complete()
         start, end = transcript.window
         assert end == 500
@@ -185,10 +195,8 @@ async def test_reading_up_to_the_first_message_keeps_the_window_bounded(
 ) -> None:
     # With "full", PageUp scrolls smoothly and batches load once each animation ends.
     app.animation_level = animation
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(count), conversation_id="c", title="Long")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(count), title="Long")
         transcript.focus()
         most = 0
         for _ in range(400):
@@ -222,10 +230,8 @@ async def test_reading_up_to_the_first_message_keeps_the_window_bounded(
 
 @pytest.mark.anyio
 async def test_show_while_older_messages_load(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(300), conversation_id="a", title="A")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(300), conversation_id="a", title="A")
         transcript.scroll_home(animate=False, immediate=True)  # starts a load
         transcript.show([msg(0, "Only this")], conversation_id="b", title="B")
         await app.workers.wait_for_complete()
@@ -237,10 +243,8 @@ async def test_show_while_older_messages_load(app: TranscriptApp) -> None:
 
 @pytest.mark.anyio
 async def test_focus_keys_move_between_messages(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show([msg(i) for i in range(5)], conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, [msg(i) for i in range(5)])
         transcript.focus()
         await pilot.press("up")
         assert transcript.focused_message is not None
@@ -266,10 +270,8 @@ async def test_focus_keys_move_between_messages(app: TranscriptApp) -> None:
 
 @pytest.mark.anyio
 async def test_moving_focus_past_the_window_loads_older_messages(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(100), conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(100))
         await app.workers.wait_for_complete()
         first = transcript.views[0]
         first.focus()
@@ -282,6 +284,11 @@ async def test_moving_focus_past_the_window_loads_older_messages(app: Transcript
         assert transcript.focused_view is not None
         focused = transcript.focused_view
         assert focused.position == position - 1
+        # Focus scrolls the message into view with an animation: wait for it to land.
+        for _ in range(100):
+            if on_screen(transcript, focused):
+                break
+            await pilot.pause()
         assert on_screen(transcript, focused), (
             transcript.window,
             transcript.scroll_y,
@@ -292,15 +299,13 @@ async def test_moving_focus_past_the_window_loads_older_messages(app: Transcript
 
 @pytest.mark.anyio
 async def test_branch_keys_request_the_neighbouring_sibling(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
+    async with app.run_test(size=SIZE) as pilot:
         messages = [
             msg(0, sibling_index=0, sibling_count=2, node_id="u0"),
             msg(1, sibling_index=1, sibling_count=3, node_id="a1"),
             msg(2),
         ]
-        transcript.show(messages, conversation_id="c", title="T")
-        await pilot.pause()
+        transcript = await show(pilot, messages)
         transcript.views[1].focus()
         await pilot.press("right_square_bracket")
         await pilot.press("left_square_bracket")
@@ -325,14 +330,10 @@ async def test_branch_keys_request_the_neighbouring_sibling(app: TranscriptApp) 
 
 @pytest.mark.anyio
 async def test_clicking_the_switcher_requests_a_branch(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(
-            [msg(0), msg(1, sibling_index=1, sibling_count=3, node_id="a1")],
-            conversation_id="c",
-            title="T",
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(
+            pilot, [msg(0), msg(1, sibling_index=1, sibling_count=3, node_id="a1")]
         )
-        await pilot.pause()
         view = transcript.views[1]
         header = view.render().plain.splitlines()[0]
         gutter_x = view.content_region.x - view.region.x
@@ -346,10 +347,8 @@ async def test_clicking_the_switcher_requests_a_branch(app: TranscriptApp) -> No
 
 @pytest.mark.anyio
 async def test_replace_from_keeps_the_messages_above(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show([msg(i) for i in range(6)], conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, [msg(i) for i in range(6)])
         before = transcript.views
         before[3].focus()  # the user switched branch on message 3
         await pilot.pause()
@@ -386,18 +385,12 @@ async def test_replace_from_keeps_the_messages_above(app: TranscriptApp) -> None
 
 @pytest.mark.anyio
 async def test_copy_message_and_cycle_code_blocks(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        transcript = app.query_one(Transcript)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         blocks = (
             Block(BlockKind.MARKDOWN, "Look:\n\n```python\nprint('a')\n```\n\nand\n\n~~~\nb\n~~~"),
             Block(BlockKind.CODE, "x = 1", language="python"),
         )
-        transcript.show(
-            [msg(0, "plain **markdown**"), msg(1, blocks=blocks)],
-            conversation_id="c",
-            title="T",
-        )
-        await pilot.pause()
+        transcript = await show(pilot, [msg(0, "plain **markdown**"), msg(1, blocks=blocks)])
         transcript.views[0].focus()
         await pilot.press("y")
         assert app.clipboard == "plain **markdown**"
@@ -421,18 +414,13 @@ async def test_copy_message_and_cycle_code_blocks(app: TranscriptApp) -> None:
 @pytest.mark.anyio
 async def test_hostile_text_is_shown_literally_and_stripped(app: TranscriptApp) -> None:
     hostile = "[/] [bold]x [link=file:///etc/passwd]a[/] A\x1b]52;c;SGVsbG8=\x07B\x1b[2JC\x9b2J"
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(
-            [
-                msg(0, hostile, role="[/]"),
-                msg(1, blocks=(Block(BlockKind.CODE, hostile, language="[/]"),)),
-                msg(2, blocks=(Block(BlockKind.NOTE, hostile, label="[bold]"),)),
-            ],
-            conversation_id="c",
-            title=hostile,
-        )
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        messages = [
+            msg(0, hostile, role="[/]"),
+            msg(1, blocks=(Block(BlockKind.CODE, hostile, language="[/]"),)),
+            msg(2, blocks=(Block(BlockKind.NOTE, hostile, label="[bold]"),)),
+        ]
+        transcript = await show(pilot, messages, title=hostile)
         plain = "\n".join(view.render().plain for view in transcript.views)
         assert "[/] [bold]x" in plain
         assert "[link=file:///etc/passwd]a[/]" in plain
@@ -445,16 +433,14 @@ async def test_hostile_text_is_shown_literally_and_stripped(app: TranscriptApp) 
 
 @pytest.mark.anyio
 async def test_malformed_messages_still_display(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
+    async with app.run_test(size=SIZE) as pilot:
         messages = [
             msg(0, blocks=()),
             msg(1, blocks=(Block(BlockKind.CODE, "x", language="no-such-language"),)),
             VisibleMessage(node_id="odd", node_ids=("odd",), role="", blocks=()),
             msg(3, blocks=(Block(BlockKind.MARKDOWN, ""),)),
         ]
-        transcript.show(messages, conversation_id="c", title="T")
-        await pilot.pause()
+        transcript = await show(pilot, messages)
         plain = [view.render().plain for view in transcript.views]
         assert "(empty message)" in plain[0]
         assert "x" in plain[1].splitlines()[-1]
@@ -472,10 +458,8 @@ async def test_blocks_render_compactly(app: TranscriptApp) -> None:
         Block(BlockKind.CODE, "print(1)", language="python"),
         Block(BlockKind.OUTPUT, "1"),
     )
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show([msg(1, blocks=blocks)], conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, [msg(1, blocks=blocks)])
         lines = [line.strip() for line in transcript.views[0].render().plain.splitlines()]
         assert "✱ Thought for 29s · Planning the answer" in lines
         assert "more detail" not in "\n".join(lines)
@@ -490,10 +474,8 @@ async def test_blocks_render_compactly(app: TranscriptApp) -> None:
 
 @pytest.mark.anyio
 async def test_append_and_streaming_reply_follow_the_bottom(app: TranscriptApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        transcript = app.query_one(Transcript)
-        transcript.show(long_conversation(20), conversation_id="c", title="T")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await show(pilot, long_conversation(20))
         transcript.append_message(msg(20, "A brand new question"))
         await pilot.pause()
         assert transcript.views[-1].message.node_id == "n20"
@@ -536,7 +518,7 @@ class EarlyApp(TranscriptApp):
 @pytest.mark.anyio
 async def test_show_before_mount_and_theme_switch() -> None:
     app = EarlyApp()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         transcript = app.query_one(Transcript)
         assert [v.is_mounted for v in transcript.views] == [True]
@@ -559,7 +541,7 @@ async def test_real_fixture_conversations_render() -> None:
         "realazthat_chatgpt2graph_conversations.json",
     ]
     app = TranscriptApp()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         transcript = app.query_one(Transcript)
         for name in names:
             path = FIXTURES / name

@@ -14,8 +14,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
-import httpx
-
+from tui.api._httpx import httpx
 from tui.api.bodies import Action, build_conversation_body, new_message_id
 from tui.api.endpoints import (
     AccountStatus,

@@ -3,8 +3,11 @@
 The server speaks one of two wire formats (PROTOCOL-research.md §3): *classic*, where every
 ``data:`` frame carries the whole message so far, and *delta encoding v1*, where a message
 arrives as one JSON document followed by JSON-pointer ops (applied by :mod:`tui.api.delta`).
-:class:`StreamParser` detects the format frame by frame and feeds both into one
-:class:`_Transcript`, so the same reply gives the same events whichever format carried it.
+:class:`StreamParser` detects the format frame by frame, reads each message with the rules of
+:mod:`tui.api.message_rules` and feeds both formats into one
+:class:`~tui.api.visible_text.VisibleText`, so the same reply gives the same events whichever
+format carried it. This module holds the state machine: frames in, events out, and when the
+reply ends.
 
 Choices a consumer must know:
 
@@ -12,8 +15,9 @@ Choices a consumer must know:
   carries ``message_id``, ``conversation_id``, ``model_slug`` and ``user_message_id`` as far as
   they are known by then.
 * DONE needs the server to have said the message finished (``status: finished_successfully``,
-  ``end_turn: true`` or ``finish_details``; see ``_finish_of``). ``[DONE]``,
-  ``message_stream_complete`` or EOF without that give INTERRUPTED with the partial text.
+  ``end_turn: true`` or ``finish_details``; see :func:`~tui.api.message_rules.finish_of`).
+  ``[DONE]``, ``message_stream_complete`` or EOF without that give INTERRUPTED with the partial
+  text.
 * TEXT events carry only ``delta``; their ``text`` is empty. DONE and INTERRUPTED carry the
   whole text, and :attr:`StreamParser.text` has it at any time. A full copy of the text on every
   event costs O(n) each, so a long reply would parse in quadratic time (see
@@ -40,193 +44,17 @@ from typing import Any
 
 from tui.api.delta import Documents, Rope, as_text, list_index
 from tui.api.events import EventKind, StreamEvent
+from tui.api.message_rules import error_text, finish_of, is_visible, metadata, role, text_of
+from tui.api.visible_text import VisibleText
 
 __all__ = ["StreamParser"]
 
-_WINDOW = 64
-"""How many characters at each end of the shown text are compared to trust a new snapshot."""
-_VISIBLE_CONTENT = frozenset({"text", "multimodal_text"})
 _PARTS = ("message", "content", "parts")
 _CONTENT = ("message", "content")
-_EMPTY: Mapping[str, Any] = {}
-_MAX_ERROR = 500
 
 _ENDED_EARLY = "The server ended the reply before it finished."
 _CONNECTION_CLOSED = "The connection closed before the reply finished."
 _HANDOFF = "The server moved the rest of this reply to a websocket; backchat does not support that."
-_GENERIC_ERROR = "The server reported an error."
-
-
-# --- reading one message (a classic frame's ``message``, or a v1 document's) -----------------
-
-
-def _metadata(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    metadata = message.get("metadata")
-    return metadata if isinstance(metadata, dict) else _EMPTY
-
-
-def _role(message: Mapping[str, Any]) -> str | None:
-    author = message.get("author")
-    # Dec 2022 put ``role`` on the message itself, before ``author`` existed.
-    return as_text(author.get("role") if isinstance(author, dict) else message.get("role"))
-
-
-def _is_visible(message: Mapping[str, Any]) -> bool:
-    """Whether an assistant message is the answer a reader sees (not a tool call or thought)."""
-    if (as_text(message.get("recipient")) or "all") != "all":
-        return False
-    channel = message.get("channel")
-    if channel is not None and as_text(channel) != "final":
-        return False
-    content = message.get("content")
-    if not isinstance(content, dict):
-        return False
-    if as_text(content.get("content_type", "text")) not in _VISIBLE_CONTENT:
-        return False
-    return _metadata(message).get("is_visually_hidden_from_conversation") is not True
-
-
-def _text_of(message: Mapping[str, Any]) -> str:
-    """The message's text: its non-empty string parts, a blank line apart (as tui.content)."""
-    content = message.get("content")
-    parts = content.get("parts") if isinstance(content, dict) else None
-    if not isinstance(parts, list):
-        return ""
-    texts = [text for text in map(as_text, parts) if text]
-    # The usual single part is returned as is: no copy of a string that may be a megabyte.
-    return texts[0] if len(texts) == 1 else "\n\n".join(texts)
-
-
-def _finish_of(message: Mapping[str, Any]) -> str | None:
-    """How the message finished (``stop``, ``max_tokens``...), or None while it goes on.
-
-    The 2023 stream has no ``status``: it ends with ``end_turn: true`` and
-    ``metadata.finish_details``. ``end_turn: false`` marks a message in the middle of a turn
-    (a tool call follows), which is not the end of the reply unless it hit the token limit.
-    """
-    if as_text(message.get("status")) == "in_progress":
-        return None
-    details = _metadata(message).get("finish_details")
-    kind = as_text(details.get("type")) if isinstance(details, dict) else None
-    if kind == "max_tokens":
-        return kind
-    end_turn = message.get("end_turn")
-    if end_turn is False:
-        return None
-    if end_turn is True or isinstance(details, dict):
-        return kind or "stop"
-    if as_text(message.get("status")) == "finished_successfully":
-        return "stop"
-    return None
-
-
-def _error_text(error: Any) -> str:
-    """The user-facing text of an in-stream ``error`` (a string, or a dict with a message)."""
-    if isinstance(error, dict):
-        error = error.get("message") or error.get("detail")
-    text = (as_text(error) or "").strip()
-    # A proxy may put a whole HTML error page here; the first lines say enough.
-    return text[:_MAX_ERROR] if text else _GENERIC_ERROR
-
-
-# --- the visible text ----------------------------------------------------------------------
-
-
-class _Transcript:
-    """The turn's visible text: one section per visible assistant message, a blank line apart.
-
-    It is kept as a list of pieces and joined only when read, so growing it costs O(new text).
-    """
-
-    def __init__(self) -> None:
-        self._pieces: list[str] = []
-        self._length = 0
-        self._section: str | None = None
-        """Message id of the section that is growing now."""
-        self._section_start = 0
-        """Where that section's text starts in the whole text."""
-        self._section_length = 0
-        self._head = ""
-        """The section's first ``_WINDOW`` characters."""
-        self._tail = ""
-        """The section's last ``_WINDOW`` characters."""
-        self._closed: set[str] = set()
-        """Messages whose sections are finished: later snapshots of them are ignored."""
-
-    def is_current(self, key: str) -> bool:
-        return self._section == key
-
-    def value(self) -> str:
-        if len(self._pieces) > 1:
-            # Collapse, so reading again without growth in between costs nothing.
-            self._pieces = ["".join(self._pieces)]
-        return self._pieces[0] if self._pieces else ""
-
-    def snapshot(self, key: str, text: str) -> tuple[str, bool]:
-        """Message ``key`` now reads ``text`` in full; returns (delta, whether it is a rewrite).
-
-        A classic snapshot of length n that extends the shown text by k characters must cost
-        O(k), not O(n): ``text.startswith(shown)`` would compare all n characters on each of
-        thousands of events, quadratic over a long reply. Snapshots are cumulative by the
-        protocol, so a longer snapshot is trusted to extend the shown text once its first and
-        last ``_WINDOW`` shown characters are where they should be. An edit inside the shown
-        text shifts or changes what sits under the tail window, so real rewrites are caught;
-        only an edit that keeps both the length order and both windows intact would slip by.
-        """
-        if key in self._closed:
-            return "", False
-        if key != self._section:
-            if not text:
-                # No separator for a message that has shown nothing yet (it may stay empty).
-                return "", False
-            if self._section is not None:
-                self._closed.add(self._section)
-            separator = "\n\n" if self._length else ""
-            self._append(separator)
-            self._section = key
-            self._section_start = self._length
-            self._section_length = 0
-            self._head = self._tail = ""
-        else:
-            separator = ""
-        shown = self._section_length
-        if (
-            len(text) >= shown
-            and text.startswith(self._head)
-            and text.startswith(self._tail, shown - len(self._tail))
-        ):
-            delta = text[shown:]
-            self._append(delta)
-            self._section_length = len(text)
-            if len(self._head) < _WINDOW:
-                self._head = text[:_WINDOW]
-            self._tail = text[max(0, len(text) - _WINDOW) :]
-            return separator + delta, False
-        # A rewrite: rare, so one join of the whole text is fine here.
-        prefix = self.value()[: self._section_start]
-        self._pieces = [prefix, text] if prefix else [text]
-        self._length = len(prefix) + len(text)
-        self._section_length = len(text)
-        self._head = text[:_WINDOW]
-        self._tail = text[max(0, len(text) - _WINDOW) :]
-        return prefix + text, True
-
-    def extend(self, piece: str) -> str:
-        """The current section grew by ``piece`` (a v1 append, trusted as is); returns it."""
-        self._append(piece)
-        self._section_length += len(piece)
-        if len(self._head) < _WINDOW:
-            self._head = (self._head + piece)[:_WINDOW]
-        self._tail = (self._tail + piece)[-_WINDOW:]
-        return piece
-
-    def _append(self, piece: str) -> None:
-        if piece:
-            self._pieces.append(piece)
-            self._length += len(piece)
-
-
-# --- the parser ----------------------------------------------------------------------------
 
 
 class StreamParser:
@@ -238,7 +66,7 @@ class StreamParser:
     """
 
     def __init__(self) -> None:
-        self._transcript = _Transcript()
+        self._transcript = VisibleText()
         self._wire: str | None = None
         self._malformed = 0
         self._message_id: str | None = None
@@ -413,14 +241,14 @@ class StreamParser:
         elif kind == "moderation":
             self._on_moderation(frame)
         elif kind == "server_ste_metadata":
-            metadata = frame.get("metadata")
-            slug = as_text(metadata.get("model_slug")) if isinstance(metadata, dict) else None
+            server = frame.get("metadata")
+            slug = as_text(server.get("model_slug")) if isinstance(server, dict) else None
             if slug:
                 self._model_slug = slug
         elif kind == "input_message":
             # The server's echo of the user's message: its id is all the reply needs from it.
             message = frame.get("input_message")
-            if isinstance(message, dict) and _role(message) == "user":
+            if isinstance(message, dict) and role(message) == "user":
                 self._user_message_id = as_text(message.get("id")) or self._user_message_id
         elif kind == "stream_handoff":
             self._handoff = True
@@ -433,7 +261,7 @@ class StreamParser:
     def _on_error(self, error: Any) -> None:
         if self._ended is not None:
             return
-        text = _error_text(error)
+        text = error_text(error)
         if text != self._last_error:
             self._last_error = text
             self._emit(EventKind.ERROR, error=text)
@@ -459,26 +287,26 @@ class StreamParser:
         """Take in the current state of one message; returns whether it is visible."""
         if self._ended is not None:
             return False
-        role = _role(message)
+        author = role(message)
         key = as_text(message.get("id")) or ""
-        if role == "user":
+        if author == "user":
             self._user_message_id = key or self._user_message_id
             return False
-        if role != "assistant":
-            if role == "tool":
+        if author != "assistant":
+            if author == "tool":
                 # A tool answered, so the assistant is not done: more of the turn follows.
                 self._finish = None
             return False
         if key:
             self._message_id = key
-        slug = as_text(_metadata(message).get("model_slug"))
+        slug = as_text(metadata(message).get("model_slug"))
         if slug:
             self._model_slug = slug
-        self._finish = _finish_of(message)
-        if not _is_visible(message):
+        self._finish = finish_of(message)
+        if not is_visible(message):
             return False
         if text_changed:
-            delta, rewrite = self._transcript.snapshot(key, _text_of(message))
+            delta, rewrite = self._transcript.snapshot(key, text_of(message))
             self._add_text(delta, rewrite=rewrite)
         return True
 

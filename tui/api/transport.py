@@ -14,9 +14,9 @@ from collections.abc import Generator, Mapping
 from typing import Any, Literal, TypeVar
 
 import anyio
-import httpx
 from pydantic import BaseModel, ValidationError
 
+from tui.api._httpx import httpx
 from tui.api.errormap import error_from_response, format_duration, sanitize
 from tui.api.errors import ApiError, MalformedResponseError, NetworkError, RateLimitError
 from tui.api.settings import ApiSettings

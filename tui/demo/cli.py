@@ -15,6 +15,7 @@ import sys
 import threading
 
 from tui.demo import DEMO_TOKEN
+from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE, WIRES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,12 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=0, help="port (default 0: pick a free one)")
     parser.add_argument(
         "--wire",
-        choices=("auto", "classic", "v1"),
-        default="auto",
+        choices=WIRES,
+        default=DEFAULT_WIRE,
         help="stream format: auto follows the request's supported_encodings",
     )
     parser.add_argument(
-        "--pace", type=float, default=0.02, help="seconds between stream chunks (default 0.02)"
+        "--pace",
+        type=float,
+        default=DEFAULT_PACE,
+        help=f"seconds between stream chunks (default {DEFAULT_PACE})",
     )
     parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     return parser

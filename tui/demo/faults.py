@@ -105,15 +105,20 @@ class Faults:
 
 
 WIRES = ("auto", "classic", "v1")
+"""Stream formats the demo backend can send."""
+DEFAULT_WIRE = "auto"
+"""The stream format when nobody chose one."""
+DEFAULT_PACE = 0.02
+"""Seconds between two stream chunks when nobody chose."""
 
 
 @dataclass
 class DemoConfig:
     """Runtime settings; change them between requests (tests do)."""
 
-    wire: str = "auto"
+    wire: str = DEFAULT_WIRE
     """``auto`` (v1 if the request offers ``supported_encodings: ["v1"]``), ``classic``, ``v1``."""
-    pace: float = 0.02
+    pace: float = DEFAULT_PACE
     """Seconds between two stream chunks."""
 
     def __post_init__(self) -> None:

@@ -16,22 +16,19 @@ import os
 import select
 import subprocess
 import sys
-from types import TracebackType
 
-from tui.demo import DEMO_TOKEN
+from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE
+from tui.demo.handle import DemoHandle
 from tui.demo.sockets import listening_socket
 
 STOP_TIMEOUT = 5.0
 
 
-class DemoProcess:
+class DemoProcess(DemoHandle):
     """A demo backend running in a child process."""
 
     def __init__(self, base_url: str, process: subprocess.Popen[bytes]) -> None:
-        self.base_url = base_url
-        """Root URL; ``/public-api/...`` lives here."""
-        self.backend_url = base_url + "/backend-api"
-        self.token = DEMO_TOKEN
+        super().__init__(base_url)
         self.process = process
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
@@ -54,20 +51,13 @@ class DemoProcess:
         if self.process.stdout is not None:
             self.process.stdout.close()
 
-    def __enter__(self) -> DemoProcess:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 def spawn_demo_server(
-    host: str = "127.0.0.1", port: int = 0, *, wire: str = "auto", pace: float = 0.02
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    wire: str = DEFAULT_WIRE,
+    pace: float = DEFAULT_PACE,
 ) -> DemoProcess:
     """Start the demo backend in a child process; returns at once (POSIX only)."""
     if os.name != "posix":

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import socket
 import threading
-from types import TracebackType
 
 import uvicorn
 
 from tui.demo import DEMO_TOKEN
 from tui.demo.app import build_app
-from tui.demo.faults import DemoConfig, Faults
+from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE, DemoConfig, Faults
+from tui.demo.handle import DemoHandle
 from tui.demo.send import install_log_filter
 from tui.demo.sockets import listening_socket
 from tui.demo.state import DemoState
@@ -37,17 +37,14 @@ class _Server(uvicorn.Server):
             self.ready.set()
 
 
-class DemoServer:
+class DemoServer(DemoHandle):
     """A running demo backend. Use as a context manager, or call :meth:`stop`."""
 
     def __init__(
         self, sock: socket.socket, *, wire: str, pace: float, token: str = DEMO_TOKEN
     ) -> None:
         host, port = sock.getsockname()[:2]
-        self.base_url = f"http://{host}:{port}"
-        """Root URL; ``/public-api/...`` lives here."""
-        self.backend_url = self.base_url + "/backend-api"
-        self.token = token
+        super().__init__(f"http://{host}:{port}", token)
         self.state = DemoState()
         """The in-memory account (history, request log, the one-stream slot)."""
         self.faults = Faults()
@@ -91,26 +88,21 @@ class DemoServer:
             self._thread.join(START_TIMEOUT)
         self._socket.close()
 
-    def __enter__(self) -> DemoServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 def start_demo_server(
-    host: str = "127.0.0.1", port: int = 0, *, wire: str = "auto", pace: float = 0.02
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    wire: str = DEFAULT_WIRE,
+    pace: float = DEFAULT_PACE,
 ) -> DemoServer:
     """Start a demo backend in a daemon thread; returns once it accepts connections."""
     return serve_socket(listening_socket(host, port), wire=wire, pace=pace)
 
 
-def serve_socket(sock: socket.socket, *, wire: str = "auto", pace: float = 0.02) -> DemoServer:
+def serve_socket(
+    sock: socket.socket, *, wire: str = DEFAULT_WIRE, pace: float = DEFAULT_PACE
+) -> DemoServer:
     """Serve the demo backend on an already listening socket (closed when the server stops)."""
     try:
         server = DemoServer(sock, wire=wire, pace=pace)

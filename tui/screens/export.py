@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from tui.sanitize import clean_line
-from tui.screens.modal import MODALS_CSS_PATH, KeyHints, plain
+from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys, plain
 
 Scope = Literal["branch", "tree"]
 """``branch``: the messages on screen; ``tree``: every branch of the conversation."""
@@ -161,6 +161,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     def action_submit(self) -> None:
         """Dismiss with the choice, unless the path is empty or a folder."""
+        after_typed_keys(self.query_one("#export-path", Input), self._submit)
+
+    def _submit(self) -> None:
+        if not self.is_attached:
+            return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             self._show_error(EMPTY_PATH_MESSAGE)

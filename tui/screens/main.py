@@ -21,6 +21,7 @@ from tui.chat import Chat
 from tui.history import History
 from tui.sanitize import clean_line
 from tui.widgets.composer import Composer
+from tui.widgets.conversation_list import ConversationList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
 
@@ -80,7 +81,6 @@ class MainScreen(Screen[None]):
             "stop",
             "Stop",
             id="chat.stop",
-            show=False,
             tooltip="Stop the reply that is streaming",
         ),
         Binding(
@@ -104,7 +104,6 @@ class MainScreen(Screen[None]):
             "continue",
             "Continue",
             id="chat.continue",
-            show=False,
             tooltip="Continue a reply that was cut off",
         ),
     ]
@@ -160,6 +159,7 @@ class MainScreen(Screen[None]):
         return [
             ("Panes", self),
             ("Sidebar", self.sidebar),
+            ("Sidebar", self.sidebar.query_one(ConversationList)),
             ("Messages", self.transcript),
             ("Composer", self.composer),
         ]
@@ -178,8 +178,15 @@ class MainScreen(Screen[None]):
         bar.update(text)
 
     def signed_in(self) -> None:
-        """The client has a token: load the first page of the list."""
-        self.history.reload_list()
+        """The client has a token: load the first page of the list.
+
+        After a sign-in that a 401 brought back, what is on screen stays: only what failed is
+        fetched again.
+        """
+        if self.history.ready:
+            self.history.resume()
+        else:
+            self.history.reload_list()
         self.chat.load_models()
 
     # -- focus -------------------------------------------------------------------------------
@@ -256,6 +263,14 @@ class MainScreen(Screen[None]):
 
     def action_new_chat(self) -> None:
         self.chat.new_chat()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Stop and continue are in the footer (clickable) only while they can do something."""
+        if action == "stop":
+            return self.chat.can_stop()
+        if action == "continue":
+            return self.chat.can_continue()
+        return True
 
     def action_stop(self) -> None:
         self.chat.stop()

@@ -7,10 +7,12 @@ key the user remapped with a keymap is shown as remapped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.paths import styles_dir
 from tui.sanitize import clean_line, clean_text
@@ -21,6 +23,17 @@ pushes them; Textual reads a path only once, however many screens (or the app) n
 
 HINT_SEPARATOR = " · "
 """Between two hints on the key-hints line."""
+
+
+def after_typed_keys(field: Input, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once ``field`` has handled every key already sent to it.
+
+    Textual 8.2.8 runs a priority binding (a dialog's enter) as soon as the key arrives, while
+    keys typed just before it may still wait in the focused Input's message queue (fast typing,
+    a terminal that sends a burst): reading the value at once loses them, e.g. a rename saved
+    as "Senso" for "Sensor plots". A callback queued on the Input runs after those keys.
+    """
+    field.call_later(callback)
 
 
 def plain(text: object, *, one_line: bool = True, limit: int | None = None) -> Content:

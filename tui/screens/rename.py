@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
 from tui.sanitize import clean_line
-from tui.screens.modal import MODALS_CSS_PATH, KeyHints
+from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys
 
 MAX_TITLE_LENGTH = 200
 """The longest title the dialog accepts (in characters, after trimming)."""
@@ -52,6 +52,8 @@ class RenameScreen(ModalScreen[str | None]):
         super().__init__()
         self._current = clean_line(title)
         """The current title, cleaned (the input is pre-filled with it)."""
+        self._error = ""
+        """The error shown under the input, if any."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="rename-box"):
@@ -75,15 +77,26 @@ class RenameScreen(ModalScreen[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         length = len(event.value.strip())
-        self._show_error(too_long_message(length) if length > MAX_TITLE_LENGTH else "")
+        if length > MAX_TITLE_LENGTH:
+            self._show_error(too_long_message(length))
+        elif length or self._error != EMPTY_MESSAGE:
+            # An empty title keeps "can't be empty": a Changed that arrives after enter (a
+            # pasted or scripted value) must not wipe the refusal the user has to see.
+            self._show_error("")
 
     def _show_error(self, message: str) -> None:
+        self._error = message
         error = self.query_one("#rename-error", Static)
         error.update(message)
         error.set_class(bool(message), "-shown")
 
     def action_submit(self) -> None:
         """Dismiss with the trimmed title, unless it is empty or too long."""
+        after_typed_keys(self.query_one("#rename-input", Input), self._submit)
+
+    def _submit(self) -> None:
+        if not self.is_attached:
+            return
         title = self.query_one("#rename-input", Input).value.strip()
         if not title:
             self._show_error(EMPTY_MESSAGE)

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from tui.sanitize import clean_line
-from tui.screens.modal import MODALS_CSS_PATH, KeyHints, plain
+from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys, plain
 
 SESSION_URL = "https://chatgpt.com/api/auth/session"
 """Where a signed-in browser can read its access token (the ``accessToken`` field)."""
@@ -173,7 +173,10 @@ class SignInScreen(Screen[str | None]):
 
     def action_submit(self) -> None:
         """Check the pasted token in a worker; dismiss with it if the check passes."""
-        if self._checking:
+        after_typed_keys(self.query_one("#signin-input", Input), self._submit)
+
+    def _submit(self) -> None:
+        if self._checking or not self.is_attached:
             return
         token = extract_token(self.query_one("#signin-input", Input).value)
         if not token:

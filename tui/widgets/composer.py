@@ -78,3 +78,6 @@ class Composer(TextArea):
     def watch_busy(self, busy: bool) -> None:
         self.set_class(busy, "-busy")
         self.border_subtitle = "replying… (esc stops)" if busy else ""
+        if self.is_attached:
+            # The footer's stop / continue keys depend on whether a reply streams.
+            self.screen.refresh_bindings()

@@ -18,6 +18,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
@@ -40,6 +41,10 @@ UNTITLED = "New chat"
 MIN_TITLE_CELLS = 6
 """Below this many cells for the title, the time is dropped so the title stays readable."""
 
+TIME_CELLS = 6
+"""The time column's width: "Oct 31", "3m" and "Nov 1" all take it, so titles end in one column
+(only "yesterday" and a date with a year take more)."""
+
 
 class ConversationRow(Visual):
     """One row: the cleaned title, ellipsised to fit, and the relative time right-aligned.
@@ -61,7 +66,7 @@ class ConversationRow(Visual):
         return cls(clean_line(item.title, limit=TITLE_LIMIT), item.update_time, clock)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return cell_len(self.title or UNTITLED) + 1 + len("yesterday")
+        return cell_len(self.title or UNTITLED) + 1 + max(TIME_CELLS, len("yesterday"))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return 1
@@ -77,6 +82,9 @@ class ConversationRow(Visual):
             else Content.styled(UNTITLED, ".conversation-list--untitled")
         )
         when = relative_time(self.update_time, self._clock())
+        if when:
+            # Left-aligned in a fixed column, so month names line up and titles end together.
+            when = when.ljust(TIME_CELLS)
         title_cells = width - cell_len(when) - 1
         if when and title_cells >= MIN_TITLE_CELLS:
             line = Content.assemble(
@@ -98,23 +106,35 @@ class ConversationList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "j",
+            "down,j",
             "cursor_down",
-            "Down",
+            "Next conversation",
             show=False,
             id="sidebar.cursor_down",
             tooltip="Move to the next conversation",
         ),
         Binding(
-            "k",
+            "up,k",
             "cursor_up",
-            "Up",
+            "Previous conversation",
             show=False,
             id="sidebar.cursor_up",
             tooltip="Move to the previous conversation",
         ),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            show=False,
+            id="sidebar.open",
+            tooltip="Open the highlighted conversation",
+        ),
+        Binding("home", "first", "First", show=False, id="sidebar.first", tooltip="First row"),
+        Binding("end", "last", "Last", show=False, id="sidebar.last", tooltip="Last loaded row"),
+        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
     ]
-    """``j``/``k`` besides the arrows; OptionList already binds up/down/home/end/pageup/pagedown."""
+    """OptionList's keys again, with ids (so a keymap can move them) and ``j``/``k``."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *OptionList.COMPONENT_CLASSES,
@@ -151,6 +171,7 @@ class ConversationList(OptionList):
         self._entries: dict[str, Option] = {}
         self._folded: dict[str, str] = {}
         self._needle = ""
+        self._drawn_width = 0
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -282,6 +303,16 @@ class ConversationList(OptionList):
         self.refresh()
 
     # -- inside -----------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual 8.2.8: OptionList keys its row cache by (option, style, padding), not width.
+        # When the second page brings the scrollbar, the content narrows by a column without a
+        # Resize, and rows drawn before kept their old width (times one cell off the others').
+        width = self.scrollable_content_region.width
+        if width != self._drawn_width:
+            self._drawn_width = width
+            self._option_render_cache.clear()
+        return super().render_lines(crop)
 
     def _on_resize(self, event: events.Resize | None = None) -> None:
         # Textual 8.2.8: OptionList._on_resize drops the line cache too, which re-measures every

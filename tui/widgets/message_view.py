@@ -44,6 +44,20 @@ _ONE_LINERS = frozenset(
 _PREVIOUS = "‹"
 _NEXT = "›"
 
+FINISH_NOTES: dict[str, tuple[str, str]] = {
+    "max_tokens": ("✂ cut off", "ctrl+t continues"),
+    "interrupted": ("⚠ interrupted", "ctrl+t continues · g retries"),
+    "stopped": ("⏹ stopped", "ctrl+t continues · g regenerates"),
+}
+"""(label, what to do) under a reply that did not finish; the live reply's status line says
+the same (``tui.chat``), so a reply looks the same once the conversation is reloaded."""
+
+
+def finish_note(finish_type: str | None) -> str:
+    """The line under a reply that ended with ``finish_type``, or "" when it finished."""
+    label, keys = FINISH_NOTES.get(finish_type or "", ("", ""))
+    return f"{label} — {keys}" if label else ""
+
 
 def local_now() -> datetime:
     """The default clock: now, in the local time zone."""
@@ -132,7 +146,7 @@ class MessageView(Widget, can_focus=True):
         if width <= 0:
             return 0
         self._layout_width = width
-        return 1 + self._body_at(width)[1]
+        return 1 + self._body_at(width)[1] + (1 if finish_note(self._message.finish_type) else 0)
 
     def render(self) -> Content:
         """The header and the cached body as one ``Content`` (selectable with the mouse)."""
@@ -140,7 +154,12 @@ class MessageView(Widget, can_focus=True):
         if width <= 0:
             return Content("")
         body, _ = self._body_at(width)
-        return self._header_at(width) + Content("\n") + body
+        content = self._header_at(width) + Content("\n") + body
+        note = finish_note(self._message.finish_type)
+        if note:
+            style = self._component_style("message-view--meta")
+            content += Content("\n") + Content.from_rich_text(Text(note, style, no_wrap=True))
+        return content
 
     def notify_style_update(self) -> None:
         """Rebuild the header when TCSS changes (e.g. the theme): its colours come from TCSS."""
@@ -224,8 +243,6 @@ class MessageView(Widget, can_focus=True):
         when = format_time(message.create_time, self._now())
         if when:
             meta.append(when)
-        if message.finish_type in ("max_tokens", "interrupted"):
-            meta.append("cut off" if message.finish_type == "max_tokens" else "interrupted")
         for part in meta:
             header.append(" · ", meta_style)
             header.append(part, meta_style)

@@ -265,6 +265,13 @@ class Sidebar(Vertical):
         self._failed = True
         self._show_state()
 
+    def retry(self) -> None:
+        """Ask again for a page that failed (after a new sign-in, say), keeping every row."""
+        if not self._list.loaded:
+            self._request_more()
+        else:
+            self._check_near_end()
+
     def set_progress(self, loaded: int, total: int | None) -> None:
         """Show how far loading every page has got."""
         done = not self.has_more or (total is not None and loaded >= total)

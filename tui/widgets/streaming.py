@@ -20,35 +20,45 @@ What this does instead ("rich-split", measured in §1 and in ``bench/stream_rend
 
 from __future__ import annotations
 
-import gc
-import io
 import time
 from typing import ClassVar
 
-from rich.console import Console
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.strip import Strip
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.markdown_split import SplitScanner, is_safe_cut
-from tui.render import markdown_renderable, render_to_text
-from tui.sanitize import clean_line, clean_text
+from tui.sanitize import clean_line
+from tui.streaming_gc import (
+    OLD_GC_THRESHOLD,
+    YOUNG_GC_THRESHOLD,
+    begin_streaming_gc,
+    end_streaming_gc,
+)
+from tui.widgets.markdown_strips import (
+    STAND_IN,
+    FrozenMarkdown,
+    LiveMarkdown,
+    MarkdownStrips,
+    render_piece,
+)
 
-STAND_IN = "x\n\n"
-"""A one-line paragraph rendered in front of every piece but the first, then dropped.
-
-Rich puts the blank line between two top-level blocks *before* the second one, and only when
-the element closed last asks for it (rich.markdown 15.0.0). Rendered behind a stand-in, a piece
-gets exactly the leading blank line (or none: a quote or a list brings its own) that it has in
-the whole reply.
-"""
+__all__ = [
+    "OLD_GC_THRESHOLD",
+    "STAND_IN",
+    "YOUNG_GC_THRESHOLD",
+    "FrozenMarkdown",
+    "LiveMarkdown",
+    "MarkdownStrips",
+    "StreamingReply",
+    "begin_streaming_gc",
+    "end_streaming_gc",
+    "render_piece",
+    "status_text",
+]
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 """Frames of the quiet "still streaming" indicator in the status line."""
@@ -80,180 +90,6 @@ def status_text(status: str, note: str = "", frame: int = 0) -> str:
     if label and note:
         return f"{label} — {note}"
     return label or note
-
-
-# Text.render needs a console only to look up named styles; rendered Text holds Style objects.
-_SEGMENT_CONSOLE = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor")
-
-
-def render_piece(source: str, width: int, *, follows: bool) -> list[Strip]:
-    """Render one piece of a reply's Markdown at ``width`` into unstyled strips.
-
-    ``follows``: the piece comes after an earlier one, so it is rendered behind
-    :data:`STAND_IN` (dropped again) to get the spacing it has in the whole reply. Strips carry
-    only the Markdown's own styles; the widget's colours are applied when painting, so hovering
-    or a theme change never re-renders the Markdown.
-    """
-    if not source.strip():
-        return []
-    markdown = STAND_IN + source if follows else source
-    try:
-        text = render_to_text(markdown_renderable(markdown), width)
-    except Exception:
-        # A renderer failure (a Pygments lexer, odd Markdown) must not take the app down
-        # mid-stream: show the piece as plain text, as the transcript does.
-        text = Text(clean_text(markdown), no_wrap=True, overflow="fold")
-    if not text.plain:
-        return []  # nothing to show (an HTML comment): not one empty line
-    lines = text.split("\n", allow_blank=True)
-    return [
-        Strip(line.render(_SEGMENT_CONSOLE), line.cell_len) for line in lines[1 if follows else 0 :]
-    ]
-
-
-YOUNG_GC_THRESHOLD = 20_000
-"""Allocations between young garbage collections while a reply streams (CPython's is 700)."""
-
-OLD_GC_THRESHOLD = 100
-"""Middle-generation collections between full ones while a reply streams (CPython's is 10)."""
-
-_streams = 0
-_saved_threshold: tuple[int, int, int] | None = None
-
-
-def begin_streaming_gc() -> None:
-    """Collect the young generation less often while a reply streams; calls nest.
-
-    Every frame renders new strips, and Textual 8.2.8 caches strips in reference cycles
-    (``Strip.divide`` keeps ``[self]``, ``adjust_cell_length`` keeps ``self``), so they can only
-    be freed by the collector. With CPython's default threshold of 700 allocations they outlive
-    a few young collections, get promoted, and trigger a full collection every half second or
-    so, each blocking the event loop for 100-330 ms on the reference VM (bench/stream_render.py:
-    loop lag max 112-355 ms over five runs). With a young generation of 20,000 allocations most
-    of a frame's garbage dies young, and full collections wait for the end of the stream (one of
-    70-130 ms, :attr:`StreamingReply.GC_RESTORE_DELAY` after it): loop lag max 18-32 ms.
-    """
-    global _streams, _saved_threshold
-    if _streams == 0:
-        _saved_threshold = gc.get_threshold()
-        young, middle, old = _saved_threshold
-        gc.set_threshold(max(young, YOUNG_GC_THRESHOLD), middle, max(old, OLD_GC_THRESHOLD))
-    _streams += 1
-
-
-def end_streaming_gc() -> None:
-    """Undo one :func:`begin_streaming_gc`; the last one restores the previous thresholds."""
-    global _streams, _saved_threshold
-    if _streams == 0:
-        return
-    _streams -= 1
-    if _streams == 0 and _saved_threshold is not None:
-        young, middle, old = _saved_threshold
-        if gc.get_threshold() == (
-            max(young, YOUNG_GC_THRESHOLD),
-            middle,
-            max(old, OLD_GC_THRESHOLD),
-        ):
-            # Only if nobody else has changed the thresholds meanwhile.
-            gc.set_threshold(young, middle, old)
-        _saved_threshold = None
-
-
-class MarkdownStrips(Widget):
-    """Pieces of a reply's Markdown, each rendered once per width and kept as strips.
-
-    One plain widget for many pieces: Textual lays out every widget on every frame, so fewer
-    widgets keep each frame cheap (TEXTUAL-research.md §2).
-    """
-
-    DEFAULT_CSS = """
-    MarkdownStrips {
-        height: auto;
-    }
-    """
-    """Only what the widget needs: its height is its rendered lines."""
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._pieces: list[tuple[str, bool]] = []
-        self._lines: list[Strip] = []
-        self._counts: list[int] = []
-        self._width = 0
-
-    @property
-    def sources(self) -> list[str]:
-        """The Markdown of each piece, in order."""
-        return [source for source, _ in self._pieces]
-
-    @property
-    def chars(self) -> int:
-        """Characters of Markdown held."""
-        return sum(len(source) for source, _ in self._pieces)
-
-    def add(self, source: str, *, follows: bool) -> None:
-        """Append a piece (rendered now if the width is known) and grow to fit it."""
-        self._pieces.append((source, follows))
-        if self._width:
-            strips = render_piece(source, self._width, follows=follows)
-            self._lines.extend(strips)
-            self._counts.append(len(strips))
-        self.refresh(layout=True)
-
-    def replace(self, source: str, *, follows: bool) -> None:
-        """Show ``source`` as the only piece; lay out again only if the height changed."""
-        if self._pieces == [(source, follows)]:
-            return
-        self._pieces = [(source, follows)]
-        if not self._width:
-            self.refresh(layout=True)
-            return
-        height = len(self._lines)
-        strips = render_piece(source, self._width, follows=follows)
-        self._lines = strips
-        self._counts = [len(strips)]
-        self.refresh(layout=len(strips) != height)
-
-    def pop(self) -> str:
-        """Remove the last piece and return its Markdown."""
-        source, _ = self._pieces.pop()
-        if self._width and self._counts:
-            count = self._counts.pop()
-            del self._lines[len(self._lines) - count :]
-        self.refresh(layout=True)
-        return source
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """The rendered lines at ``width`` (rendering now if the width changed)."""
-        self._render_at(width)
-        return len(self._lines)
-
-    def render_line(self, y: int) -> Strip:
-        """One rendered line, in the widget's current colours."""
-        width = self.size.width
-        self._render_at(width)
-        style = self.rich_style
-        if 0 <= y < len(self._lines):
-            return self._lines[y].apply_style(style)
-        return Strip.blank(width, style)
-
-    def _render_at(self, width: int) -> None:
-        if width == self._width or width <= 0:
-            return
-        self._width = width
-        self._lines = []
-        self._counts = []
-        for source, follows in self._pieces:
-            strips = render_piece(source, width, follows=follows)
-            self._lines.extend(strips)
-            self._counts.append(len(strips))
-
-
-class FrozenMarkdown(MarkdownStrips):
-    """Finished pieces of the reply: rendered once, never again unless the width changes."""
-
-
-class LiveMarkdown(MarkdownStrips):
-    """The unfinished tail of the reply, rendered again on each frame while it grows."""
 
 
 class StreamingReply(Vertical):
@@ -359,6 +195,20 @@ class StreamingReply(Vertical):
         self._pending.append(delta)
         if self._timer is None and self._ready:
             self._start_timer()
+
+    def replace_text(self, text: str) -> None:
+        """Replace everything so far with ``text`` (the server rewrote the reply); shown now.
+
+        Rare (a classic snapshot that does not extend the previous one), so it renders at once
+        rather than waiting for the frame timer. Ignored after :meth:`finish`.
+        """
+        if self._finished:
+            return
+        self._pending.clear()
+        self._replace_text(text)
+        self._needs_whole = self._needs_whole or self._scanner.needs_whole_render
+        if self._ready:
+            self._live.replace(self._tail, follows=self._frozen_chars > 0)
 
     def flush(self) -> None:
         """Render what has arrived, now (the frame timer calls it; so do tests and finish)."""

@@ -1,0 +1,299 @@
+"""Benchmark: the real app streaming a 50 KB reply from the demo backend, headless at 120×40.
+
+The app is built by ``create_app`` on a demo backend in this process (loopback HTTP), exactly as
+the tests do. A conversation is opened, the transcript focused, and ``#long`` sent through the
+composer: the demo streams its ~50 KB Markdown document (headings, lists, tables, code) as 2,000
+chunks, one every 20 ms (``demo.config.pace``), in each wire format. Measured while it streams:
+
+- ``loop_lag_ms``: p50 / p95 / max of how late a 10 ms timer fires (how long the loop was
+  blocked), from the first chunk shown until the final render is drawn;
+- ``key_latency_ms``: ``pageup`` / ``pagedown`` alternately every 250 ms, sent like the driver
+  sends keys, until the transcript's scroll action runs (a key sent just before the end may
+  wait for the swap to the server's copy: that shows in the maximum);
+- ``message_latency_ms``: a message posted every 250 ms until its handler runs;
+- ``final_render_ms``: from the last text chunk until the frame after the live reply's final
+  render (``StreamingReply.finish``) was drawn;
+- ``settled_ms``: from the last text chunk until the frame after the server's copy of the reply
+  (re-fetched, as reopening would show it) replaced the live one;
+- ``cpu_s``: CPU time of the process (the demo server's thread included) and ``app_cpu_s``, of
+  the app's event-loop thread alone, during the stream;
+- ``live_identical``: the live reply's final lines equal the whole text rendered at once;
+  ``final_identical``: the transcript's final message renders the same lines as a fresh
+  render of the whole reply at the same width; ``swap_identical``: the live reply and the
+  message replacing it show the same Markdown lines (nothing moves when they swap).
+
+Run: ``uv run python -m bench.app_stream`` (``--wire classic|v1`` for one format only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from bench._common import emit, peak_rss_mib
+from tui.__main__ import demo_settings
+from tui.api.events import EventKind, StreamEvent
+from tui.app import BackchatApp, create_app
+from tui.chat_stream import ReplyRun
+from tui.config import Settings
+from tui.conversation import Block, BlockKind, VisibleMessage
+from tui.demo.model import LONG_TRIGGER, reply_for
+from tui.demo.server import DemoServer, start_demo_server
+from tui.history import History
+from tui.widgets.message_view import MessageView
+from tui.widgets.streaming import MarkdownStrips, StreamingReply, render_piece
+
+SIZE = (120, 40)
+PACE = 0.020
+LAG_PERIOD = 0.010
+PROBE_EVERY = 0.250
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+TARGETS = {"loop_lag_p95_ms": 30.0, "loop_lag_max_ms": 100.0, "final_render_ms": 100.0}
+
+
+class Marks:
+    """Times of the stream's milestones, recorded by thin wrappers around the app's code."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.live_lines: list[str] = []
+        self.live_width = 0
+        self.on_finish_drawn: Callable[[], object] = lambda: None
+        """Called on the frame after the live reply's final render (ends the sampling)."""
+
+    def finish_drawn(self) -> None:
+        if "finish_drawn" not in self.times:
+            self.mark("finish_drawn")
+            self.on_finish_drawn()
+
+    def mark(self, name: str) -> None:
+        self.times[name] = time.perf_counter()
+
+
+def _instrument(app: BackchatApp, marks: Marks) -> None:
+    """Wrap the stream's last chunk, the live reply's finish and the server copy's arrival."""
+    apply = ReplyRun.apply
+
+    def timed_apply(self: ReplyRun, event: StreamEvent) -> None:
+        apply(self, event)
+        if event.kind is EventKind.TEXT:
+            marks.mark("last_chunk")
+
+    finish = StreamingReply.finish
+
+    def timed_finish(self: StreamingReply, **kw: Any) -> None:
+        finish(self, **kw)
+        app.call_after_refresh(marks.finish_drawn)
+
+    show = History.show
+
+    def timed_show(self: History, conversation: Any, **kw: Any) -> None:
+        reply = self.screen.chat.reply
+        if reply is not None and reply.is_mounted:
+            # The live reply as it looked just before the server's copy replaced it.
+            widgets = list(reply.query(MarkdownStrips))
+            marks.live_width = widgets[0].size.width if widgets else 0
+            marks.live_lines = [
+                widget.render_line(y).text for widget in widgets for y in range(widget.size.height)
+            ]
+        show(self, conversation, **kw)
+        app.call_after_refresh(lambda: marks.times.setdefault("shown_drawn", time.perf_counter()))
+
+    ReplyRun.apply = timed_apply  # type: ignore[method-assign]
+    StreamingReply.finish = timed_finish  # type: ignore[method-assign]
+    History.show = timed_show  # type: ignore[method-assign]
+    app._bench_restore = (apply, finish, show)  # type: ignore[attr-defined]
+
+
+def _restore(app: BackchatApp) -> None:
+    apply, finish, show = app._bench_restore  # type: ignore[attr-defined]
+    ReplyRun.apply = apply  # type: ignore[method-assign]
+    StreamingReply.finish = finish  # type: ignore[method-assign]
+    History.show = show  # type: ignore[method-assign]
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {"n": 0}
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return {
+        "n": len(ordered),
+        "p50": round(statistics.median(ordered) * 1000, 1),
+        "p95": round(p95 * 1000, 1),
+        "max": round(ordered[-1] * 1000, 1),
+    }
+
+
+async def _until(pilot: Pilot[None], done: Callable[[], object]) -> None:
+    """Let the app run until ``done()`` holds (the caller bounds the whole run)."""
+    while not done():
+        await pilot.pause()
+
+
+def _body_lines(view: MessageView) -> list[str]:
+    """The message's body as plain lines (the header line dropped)."""
+    return view.render().plain.split("\n")[1:]
+
+
+async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, Any]:
+    demo.reset()
+    demo.config.wire = wire
+    settings = demo_settings(Settings(), demo.base_url, demo.token)
+    app = create_app(
+        settings,
+        now=lambda: NOW,
+        use_keyring=False,
+        state_path=state_dir / "state.json",
+        cursor_blink=False,
+    )
+    full = reply_for(LONG_TRIGGER).text
+    marks = Marks()
+    key_sent: list[float] = []
+    key_latency: list[float] = []
+    message_latency: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        await _until(pilot, lambda: main.sidebar.loaded > 0 and main.chat.models)
+        conversation_id = main.sidebar.visible_ids[0]
+        main.history.open(conversation_id)
+        await _until(pilot, lambda: main.transcript.conversation_id == conversation_id)
+        await app.workers.wait_for_complete()
+        transcript = main.transcript
+        for name in ("page_up", "page_down"):
+            action = getattr(transcript, f"action_{name}")
+
+            def timed(action: Callable[[], object] = action) -> object:
+                if key_sent:
+                    key_latency.append(time.perf_counter() - key_sent.pop(0))
+                return action()
+
+            setattr(transcript, f"action_{name}", timed)
+
+        _instrument(app, marks)
+        demo.config.pace = PACE
+        main.composer.focus()
+        main.composer.insert(LONG_TRIGGER)
+        await pilot.press("enter")
+        await _until(pilot, lambda: (r := main.chat.reply) is not None and r.text)
+        transcript.focus()
+
+        lags: list[float] = []
+        done = asyncio.Event()
+        # Sampling ends on the frame that drew the final render, before the server's copy
+        # replaces the live reply (timed on its own as settled_ms).
+        marks.on_finish_drawn = done.set
+
+        async def sample_lag() -> None:
+            while not done.is_set():
+                before = time.perf_counter()
+                await asyncio.sleep(LAG_PERIOD)
+                lags.append(max(0.0, time.perf_counter() - before - LAG_PERIOD))
+
+        async def probe() -> None:
+            keys = ("pageup", "pagedown")
+            count = 0
+            while not done.is_set():
+                await asyncio.sleep(PROBE_EVERY)
+                now = time.perf_counter()
+                # call_later posts a message through the app's queue, where keys go too.
+                app.call_later(lambda sent=now: message_latency.append(time.perf_counter() - sent))
+                key_sent.append(now)
+                app.simulate_key(keys[count % 2])
+                count += 1
+
+        cpu_start = time.process_time()
+        thread_start = time.thread_time()
+        wall_start = time.perf_counter()
+        sampler = asyncio.create_task(sample_lag())
+        prober = asyncio.create_task(probe())
+        await done.wait()
+        cpu = time.process_time() - cpu_start
+        app_cpu = time.thread_time() - thread_start
+        wall = time.perf_counter() - wall_start
+        await asyncio.gather(sampler, prober)
+        await _until(pilot, lambda: "shown_drawn" in marks.times)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        _restore(app)
+
+        last = transcript.views[-1]
+        width = last.content_size.width
+        fresh = MessageView(
+            VisibleMessage(
+                node_id="fresh",
+                node_ids=("fresh",),
+                role="assistant",
+                blocks=(Block(BlockKind.MARKDOWN, full),),
+            ),
+            position=0,
+        )
+        fresh_body, _ = fresh._render_body(width, app.ansi_theme)
+        final_lines = _body_lines(last)
+        whole = [strip.text for strip in render_piece(full, marks.live_width, follows=False)]
+        times = marks.times
+        return {
+            "wire": wire,
+            "chars": len(full),
+            "chunks": len(reply_for(LONG_TRIGGER).chunks),
+            "pace_ms": PACE * 1000,
+            "loop_lag_ms": _stats(lags),
+            "key_latency_ms": _stats(key_latency),
+            "message_latency_ms": _stats(message_latency),
+            "final_render_ms": round((times["finish_drawn"] - times["last_chunk"]) * 1000, 1),
+            "settled_ms": round((times["shown_drawn"] - times["last_chunk"]) * 1000, 1),
+            "cpu_s": round(cpu, 2),
+            "app_cpu_s": round(app_cpu, 2),
+            "wall_s": round(wall, 2),
+            "final_text_matches": last.message.text == full,
+            "live_identical": marks.live_lines == whole,
+            "final_identical": final_lines == fresh_body.plain.split("\n"),
+            "swap_identical": [line.rstrip() for line in marks.live_lines]
+            == [line.rstrip() for line in final_lines[: len(marks.live_lines)]],
+        }
+
+
+async def run(wires: list[str]) -> dict[str, Any]:
+    demo = start_demo_server(pace=0.0)
+    try:
+        with tempfile.TemporaryDirectory() as state_dir:
+            results = [await run_wire(demo, Path(state_dir), wire) for wire in wires]
+    finally:
+        demo.stop()
+    met = {
+        result["wire"]: {
+            "loop_lag_p95": result["loop_lag_ms"]["p95"] < TARGETS["loop_lag_p95_ms"],
+            "loop_lag_max": result["loop_lag_ms"]["max"] < TARGETS["loop_lag_max_ms"],
+            "final_render": result["final_render_ms"] < TARGETS["final_render_ms"],
+        }
+        for result in results
+    }
+    return {
+        "benchmark": "app_stream",
+        "size": list(SIZE),
+        "runs": results,
+        "targets": TARGETS,
+        "met": met,
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--wire", choices=["classic", "v1"], action="append")
+    args = parser.parse_args()
+    wires = args.wire or ["classic", "v1"]
+    emit(asyncio.run(asyncio.wait_for(run(wires), 600)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Maintenance scripts (run with ``uv run python -m scripts.NAME``)."""

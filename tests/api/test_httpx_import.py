@@ -1,0 +1,34 @@
+"""The client imports httpx without httpx's CLI module (which would pull in click at start-up)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+CHECK = """
+import sys
+import tui.api.client
+assert "click" not in sys.modules, "httpx._main (and click) loaded on the client's import"
+assert "httpx._main" not in sys.modules
+import httpx
+assert callable(httpx.main)  # httpx's own fallback
+import httpx._main  # still importable by anyone who wants the CLI
+print("ok")
+"""
+
+
+def test_client_import_skips_httpx_cli() -> None:
+    # A fresh interpreter: in this one, uvicorn (the demo fixture) has long imported click.
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

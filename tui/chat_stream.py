@@ -1,0 +1,292 @@
+"""One reply being written: the request, the stream worker, and syncing with the server after.
+
+:class:`tui.chat.Chat` decides *what* to send; a :class:`ReplyRun` sends it, feeds the live
+:class:`~tui.widgets.streaming.StreamingReply`, and when the stream ends however it ends
+(finished, stopped, broken, refused before it started) puts the screen in the state the user
+expects: the server's tree, with nothing they typed or the model said lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from tui.api.errors import (
+    ApiError,
+    ForbiddenError,
+    InvalidRequestError,
+    NetworkError,
+    RateLimitError,
+    ServerError,
+    TooLongError,
+)
+from tui.api.events import EventKind, StreamEvent
+from tui.sanitize import clean_line
+from tui.widgets.message_view import FINISH_NOTES
+from tui.widgets.streaming import StreamingReply
+
+if TYPE_CHECKING:
+    from tui.chat import Chat
+
+Action = Literal["next", "variant", "continue"]
+
+FRAME_WAIT = 0.5
+"""Seconds to wait for the final render to be drawn before syncing with the server."""
+
+
+@dataclass
+class SendRequest:
+    """One request to the server, with what the UI needs to undo or finish it."""
+
+    action: Action
+    prompt: str | None
+    parent_message_id: str
+    conversation_id: str | None
+    model: str
+    message_id: str | None = None
+    temporary: bool = False
+    keep_position: int = 0
+    """How many visible messages stay above the new ones (the rest is being replaced)."""
+    initial_text: str = ""
+    """For continue: the text the continuation extends (shown as one message with it)."""
+
+
+@dataclass
+class Outcome:
+    """What a stream ended with."""
+
+    conversation_id: str | None = None
+    message_id: str | None = None
+    """The assistant message being written (the server's id)."""
+    title: str | None = None
+    text: str = ""
+    """The whole reply text from DONE / INTERRUPTED (empty if the stream never said)."""
+    finish_type: str | None = None
+    error: str | None = None
+    interrupted: bool = False
+    stopped: bool = False
+
+    @property
+    def broken(self) -> bool:
+        """The reply did not finish: stopped, cut by the network or by a server error."""
+        return self.stopped or self.interrupted or self.error is not None
+
+
+class ReplyRun:
+    """Sends one request and keeps the live reply and then the transcript right."""
+
+    def __init__(
+        self, chat: Chat, request: SendRequest, reply: StreamingReply, shown_prompt: str | None
+    ) -> None:
+        self.chat = chat
+        self.request = request
+        self.reply = reply
+        """The live reply widget this run writes into."""
+        self.shown_prompt = shown_prompt
+        """The prompt shown at once (None for regenerate / continue): put back on failure."""
+        self.outcome = Outcome(conversation_id=request.conversation_id)
+        self._following_checked = False
+
+    async def run(self) -> None:
+        """The stream worker: stream, then settle (a stop settles in a worker of its own)."""
+        chat = self.chat
+        request = self.request
+        events = chat.app.client.send(
+            action=request.action,
+            prompt=request.prompt,
+            parent_message_id=request.parent_message_id,
+            conversation_id=request.conversation_id,
+            model=request.model,
+            message_id=request.message_id,
+            temporary=request.temporary,
+        )
+        try:
+            # aclosing: leaving the loop for any reason (stop included) closes the HTTP stream.
+            async with aclosing(events) as stream:
+                async for event in stream:
+                    self.apply(event)
+        except ApiError as error:
+            chat.screen.composer.busy = False
+            self.failed_before_stream(error)
+            return
+        except asyncio.CancelledError:
+            # Stop: keep the partial reply; settle in a new worker, this one is being cancelled.
+            self.outcome.stopped = True
+            self.reply.finish(status="stopped", note=FINISH_NOTES["stopped"][1])
+            chat.screen.composer.busy = False
+            chat.screen.run_worker(self.settle(), group="settle")
+            raise
+        chat.screen.composer.busy = False
+        await self.settle()
+
+    def apply(self, event: StreamEvent) -> None:
+        """Fold one stream event into the live reply and the outcome."""
+        outcome = self.outcome
+        if event.conversation_id:
+            outcome.conversation_id = event.conversation_id
+        if event.message_id:
+            outcome.message_id = event.message_id
+        kind = event.kind
+        if kind is EventKind.TEXT:
+            if event.extra.get("rewrite"):
+                # The server replaced the text (a classic snapshot that is not an extension).
+                self.reply.replace_text(self.request.initial_text + event.delta)
+            else:
+                self.reply.append(event.delta)
+            if not self._following_checked:
+                # Once, as the reply starts: from here the transcript's anchor follows the
+                # bottom while the user stays there, and lets go when they scroll up.
+                self._following_checked = True
+                self.chat.screen.transcript.scroll_to_end_if_following()
+        elif kind is EventKind.TITLE and event.title:
+            outcome.title = event.title
+        elif kind is EventKind.ERROR:
+            outcome.error = event.error or "The server reported an error."
+        elif kind is EventKind.INTERRUPTED:
+            outcome.interrupted = True
+            outcome.text = event.text
+            outcome.error = outcome.error or event.error
+        elif kind is EventKind.DONE:
+            outcome.finish_type = event.finish_type
+            outcome.text = event.text
+
+    def failed_before_stream(self, error: ApiError) -> None:
+        """Nothing was streamed: put everything back as it was, prompt included."""
+        chat = self.chat
+        self.reply.remove()
+        transcript = chat.screen.transcript
+        session = chat.history.session
+        if session is not None:
+            transcript.replace_from(self.request.keep_position, session.messages)
+        elif self.shown_prompt is not None:
+            transcript.clear()
+        composer = chat.screen.composer
+        if self.shown_prompt is not None and not composer.text.strip():
+            composer.text = self.shown_prompt
+            composer.move_cursor(composer.document.end)
+        chat.app.report_error(error, advice(error))
+
+    async def settle(self) -> None:
+        """The stream ended (finished, broke or was stopped): show the server's tree.
+
+        The reply as the server stored it replaces the live widget, so the screen is exactly
+        what reopening the conversation shows. A reply that broke off keeps its partial text,
+        marked, with continue and retry offered; if the server kept nothing of it, the live
+        widget stays under the server's thread with what had arrived.
+        """
+        chat, request, outcome, reply = self.chat, self.request, self.outcome, self.reply
+        mark: str | None = None
+        if outcome.stopped:
+            mark = "stopped"
+        elif outcome.broken:
+            mark = "interrupted"
+            reply.finish(text=self._full(outcome.text), status="interrupted")
+            reason = clean_line(outcome.error or "The reply broke off.", limit=160)
+            reply.set_status("interrupted", f"{reason} · {FINISH_NOTES['interrupted'][1]}")
+        else:
+            reply.finish(text=self._full(outcome.text), status="done")
+            if outcome.finish_type == "max_tokens":
+                reply.set_status("max_tokens", FINISH_NOTES["max_tokens"][1])
+
+        cid = outcome.conversation_id
+        if not cid:
+            return
+        if reply.is_attached:
+            # Let the final render reach the screen first: the server's copy replacing it can
+            # take a while to lay out for a long reply (bench/app_stream.py: settled_ms).
+            drawn = asyncio.Event()
+            reply.call_after_refresh(drawn.set)
+            # Bounded: a reply removed meanwhile never refreshes, and this run must end.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(drawn.wait(), FRAME_WAIT)
+        title = outcome.title
+        if request.conversation_id is None and not title and not request.temporary:
+            title = await self._generated_title(cid, outcome.message_id)
+        try:
+            conversation = await chat.app.client.conversation(cid)
+        except ApiError as error:
+            if not outcome.broken:
+                chat.app.report_error(error, "Reloading the conversation")
+            return
+        if title:
+            conversation.title = title
+        history = chat.history
+        if not request.temporary:
+            item = history.item_for_new(cid, conversation.title or "New chat")
+            chat.screen.sidebar.move_to_top(item)
+        if history.session is not None and history.session.id != cid:
+            return  # the user opened another conversation meanwhile
+        if request.conversation_id is None and history.session is None and chat.reply is not reply:
+            return  # a newer new chat replaced this one on screen
+        kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
+        if kept:
+            history.branches.remember(cid, outcome.message_id or "")
+        elif request.message_id and request.message_id in conversation.mapping:
+            # No reply on the server (an in-stream error): the prompt is the branch's end.
+            history.branches.remember(cid, request.message_id)
+        chat.new_chat_model = None
+        mark = mark if kept else None
+        if request.conversation_id is None:
+            # A new chat: the pane showed no conversation yet, so it is shown whole.
+            history.show(conversation, mark_last=mark)
+            if not kept and outcome.broken:
+                chat.keep_partial(reply)
+            return
+        # Only what is below the kept messages changes: no re-render above, no scroll jump
+        # for a user who scrolled up to read while the reply streamed.
+        history.show(conversation, mark_last=mark, keep_from=request.keep_position)
+        if kept or not outcome.broken:
+            reply.remove()  # the server's copy of the reply now shows in its place
+        # else: the server kept nothing of the reply; what arrived stays below the thread,
+        # marked, as it was while streaming.
+
+    def _full(self, text: str) -> str | None:
+        """The reply's whole text (a continuation includes the part before), None if unknown."""
+        if not text:
+            return None
+        return self.request.initial_text + text if self.request.action == "continue" else text
+
+    async def _generated_title(self, conversation_id: str, message_id: str | None) -> str | None:
+        """A new chat's title when the stream brought none (classic wire): ask gen_title."""
+        if not message_id:
+            return None
+        try:
+            result = await self.chat.app.client.generate_title(conversation_id, message_id)
+        except ApiError:
+            return None
+        return result.title
+
+
+def advice(error: ApiError) -> str:
+    """The notice title: what failed and what to do (the prompt is back in the composer)."""
+    if isinstance(error, TooLongError):
+        return "Not sent: shorten the prompt"
+    if isinstance(error, RateLimitError):
+        if error.kind == "concurrent":
+            return "Not sent: one reply at a time — wait for the other one, then send again"
+        if error.retry_after:
+            return f"Not sent: retry in {duration(error.retry_after)}"
+        return "Not sent: rate limited — wait a little, then send again"
+    if isinstance(error, ForbiddenError):
+        return "Not sent: the server refused access — check the token or sign in again"
+    if isinstance(error, InvalidRequestError):
+        return "Not sent: the server rejected the request"
+    if isinstance(error, ServerError):
+        return "Not sent: the server failed — try again in a moment"
+    if isinstance(error, NetworkError):
+        return "Not sent: check your connection, then press enter to try again"
+    return "Not sent: your prompt is still in the box"
+
+
+def duration(seconds: float) -> str:
+    """A wait as people say it: "40 s", "15 min", "2 h 5 min"."""
+    seconds = max(1, round(seconds))
+    if seconds < 90:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
