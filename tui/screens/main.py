@@ -111,6 +111,8 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._pending_pane: int | None = None
+        """The pane tab last asked for, until the focus lands there (see on_descendant_focus)."""
         self.history = History(self)
         """Reading and tidying: list paging, opening, rename, delete, archive, export."""
         self.chat = Chat(self)
@@ -194,19 +196,31 @@ class MainScreen(Screen[None]):
     def action_cycle_focus(self, step: int) -> None:
         """tab / shift+tab: sidebar → messages → composer (not every message in between)."""
         panes: list[DOMNode] = [self.sidebar, self.transcript, self.composer]
-        focused = self.focused
-        current = 0
-        for index, pane in enumerate(panes):
-            if focused is not None and (focused is pane or pane in focused.ancestors_with_self):
-                current = index
-                break
-        target = panes[(current + step) % len(panes)]
+        current = self._pending_pane
+        if current is None:
+            focused = self.focused
+            current = next(
+                (
+                    index
+                    for index, pane in enumerate(panes)
+                    if focused is not None and pane in focused.ancestors_with_self
+                ),
+                0,
+            )
+        self._pending_pane = (current + step) % len(panes)
+        target = panes[self._pending_pane]
         if target is self.sidebar:
             self.sidebar.focus()
         elif target is self.transcript:
             self.transcript.focus()
         else:
             self.composer.focus()
+
+    def on_descendant_focus(self) -> None:
+        # Widget.focus() applies later (Textual 8.2.8 queues it), so two quick tabs would both
+        # start from the old pane; until the focus lands, cycling continues from the pane asked
+        # for last.
+        self._pending_pane = None
 
     # -- sidebar and transcript messages -----------------------------------------------------
 

@@ -67,6 +67,12 @@ class Composer(TextArea):
         await super()._on_key(event)
 
     def action_send(self) -> None:
+        # Textual 8.2.8 runs a priority binding as soon as its key arrives, while keys typed
+        # just before it (a fast typist, a pasted burst, tmux send-keys) may still wait in this
+        # widget's queue: read the text only after they have been inserted.
+        self.call_later(self._send_typed)
+
+    def _send_typed(self) -> None:
         text = self.text.strip()
         if not text:
             return
