@@ -158,6 +158,19 @@ class Transcript(MessageWindow):
         tall = view.outer_size.height > self.scrollable_content_region.height
         self.scroll_to_widget(view, animate=False, top=tall, immediate=True)
 
+    def _focus_after_load(self, view: MessageView, loaded: bool) -> None:
+        """Focus ``view``; after a batch was mounted, scroll only once it has been laid out.
+
+        A just-mounted view has no region yet, and the scroll correction that keeps the
+        reader's place runs at the next layout: scrolling to it at once (Textual 8.2.8) could
+        leave it above the viewport, which a loaded machine showed in tests.
+        """
+        if loaded:
+            view.focus(scroll_visible=False)
+            self.call_after_refresh(self._focus_view, view)
+        else:
+            self._focus_view(view)
+
     # -- actions ---------------------------------------------------------------------------
 
     async def action_cursor_up(self) -> None:
@@ -168,11 +181,12 @@ class Transcript(MessageWindow):
         if view is None:
             self._focus_view(self._views[-1])
             return
-        if self._views.index(view) == 0 and await self.load_older() == 0:
+        loaded = self._views.index(view) == 0 and await self.load_older() > 0
+        if self._views.index(view) == 0 and not loaded:
             return
         index = self._views.index(view)
         if index > 0:
-            self._focus_view(self._views[index - 1])
+            self._focus_after_load(self._views[index - 1], loaded)
 
     async def action_cursor_down(self) -> None:
         """Focus the message below the focused one (the newest if none is focused)."""
@@ -182,11 +196,12 @@ class Transcript(MessageWindow):
         if view is None:
             self._focus_view(self._views[-1])
             return
-        if view is self._views[-1] and await self.load_newer() == 0:
+        loaded = view is self._views[-1] and await self.load_newer() > 0
+        if view is self._views[-1] and not loaded:
             return
         index = self._views.index(view)
         if index + 1 < len(self._views):
-            self._focus_view(self._views[index + 1])
+            self._focus_after_load(self._views[index + 1], loaded)
 
     def action_cursor_first(self) -> None:
         """Jump to the first message of the conversation and focus it."""
