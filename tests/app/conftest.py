@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.app.pilot_helpers import WIRES
 from tui.__main__ import demo_settings
 from tui.app import BackchatApp, create_app
 from tui.config import Settings
@@ -43,3 +44,16 @@ def app_factory(demo: DemoServer, tmp_path: Path) -> AppFactory:
         return make_app(demo, tmp_path / "state.json", **overrides)
 
     return factory
+
+
+@pytest.fixture(params=WIRES)
+def wire(request: pytest.FixtureRequest, demo: DemoServer) -> str:
+    """Run the test once per stream format; the demo backend speaks the one given."""
+    demo.config.wire = request.param
+    return str(request.param)
+
+
+@pytest.fixture
+def app(app_factory: AppFactory) -> BackchatApp:
+    """An app with the default settings on the (reset) demo backend."""
+    return app_factory()

@@ -11,10 +11,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent
 
 from tests.app.conftest import AppFactory
-from tests.app.history_helpers import (
+from tests.app.pilot_helpers import (
     LONG,
     SHOWCASE,
-    SIZE,
+    focus_message,
     idle,
     listing,
     main,
@@ -22,12 +22,12 @@ from tests.app.history_helpers import (
     notices,
     open_row,
     record,
+    running,
     screen_text,
     select,
-    started,
     wait_for,
 )
-from tests.app.test_reading import _focus_message
+from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.screens.account import EXPORT_QUEUED_MESSAGE, AccountScreen
 from tui.screens.confirm import ConfirmScreen
@@ -61,16 +61,13 @@ async def export_to(pilot: Pilot[Any], path: Path, *, tree: bool, as_json: bool)
     ("tree", "as_json"), [(False, False), (True, False), (False, True), (True, True)]
 )
 async def test_export_branch_or_tree_as_markdown_or_json(
-    app_factory: AppFactory, demo: DemoServer, tmp_path: Path, tree: bool, as_json: bool
+    app: BackchatApp, demo: DemoServer, tmp_path: Path, tree: bool, as_json: bool
 ) -> None:
-    app = app_factory()
     top = listing(demo)[SHOWCASE]
     path = tmp_path / "out" / ("export.json" if as_json else "export.md")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id, notifications=True) as pilot:
         # Show the other answer first, so that "the branch" differs from the server's current one.
-        await _focus_message(pilot, 3)
+        await focus_message(pilot, 3)
         await pilot.press("left_square_bracket")
         await idle(pilot)
         shown = messages_text(app)
@@ -104,14 +101,11 @@ async def test_export_branch_or_tree_as_markdown_or_json(
 
 
 async def test_export_asks_before_replacing_a_file(
-    app_factory: AppFactory, demo: DemoServer, tmp_path: Path
+    app: BackchatApp, demo: DemoServer, tmp_path: Path
 ) -> None:
-    app = app_factory()
     path = tmp_path / "notes.md"
     path.write_text("my own notes\n", encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, listing(demo)[SHOWCASE].id)
+    async with running(app, opened=listing(demo)[SHOWCASE].id) as pilot:
         for answer in ("n", "y"):
             await pilot.press("e")
             dialog = app.screen
@@ -129,10 +123,8 @@ async def test_export_asks_before_replacing_a_file(
         assert path.read_text(encoding="utf-8").startswith("# Faster CSV parsing in Rust")
 
 
-async def test_export_with_nothing_open_says_so(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_export_with_nothing_open_says_so(app: BackchatApp) -> None:
+    async with running(app) as pilot:
         await pilot.press("e")
         assert not isinstance(app.screen, ExportScreen)
         assert any("Open a conversation to export it." in n for n in notices(app))
@@ -157,12 +149,8 @@ async def show_tab(pilot: Pilot[Any], screen: AccountScreen, tab: str) -> str:
     return screen_text(pilot.app)
 
 
-async def test_the_account_screen_shows_every_section(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_the_account_screen_shows_every_section(app: BackchatApp, demo: DemoServer) -> None:
+    async with running(app) as pilot:
         screen = await open_account(pilot)
         account = await show_tab(pilot, screen, "tab-account")
         for value in ("Plus", "account-owner", "data_export_enabled"):
@@ -183,12 +171,8 @@ async def test_the_account_screen_shows_every_section(
         assert app.screen is main(app)
 
 
-async def test_the_data_export_asks_then_shows_queued(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_the_data_export_asks_then_shows_queued(app: BackchatApp, demo: DemoServer) -> None:
+    async with running(app) as pilot:
         await open_account(pilot)
         await pilot.press("e")
         assert isinstance(app.screen, ConfirmScreen)
@@ -205,10 +189,8 @@ async def test_the_data_export_asks_then_shows_queued(
 # -- help, palette, keymap ---------------------------------------------------------------------
 
 
-async def test_help_lists_the_bindings(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_help_lists_the_bindings(app: BackchatApp) -> None:
+    async with running(app) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         rows = {(key, description) for _group, key, description in app.help_rows()}
@@ -263,20 +245,16 @@ READING_AND_TIDYING = (
 """The actions of issue 3 that must be in the command palette."""
 
 
-async def test_every_action_is_in_the_command_palette(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_every_action_is_in_the_command_palette(app: BackchatApp) -> None:
+    async with running(app):
         titles = [command.title for command in app.get_system_commands(main(app))]
         for action in READING_AND_TIDYING:
             assert any(title.startswith(f"{action} (") for title in titles), action
 
 
-async def test_a_palette_command_runs_its_action(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_a_palette_command_runs_its_action(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         await select(pilot, target.id)
         command = next(
             c for c in app.get_system_commands(main(app)) if c.title.startswith("Rename (")
@@ -291,8 +269,7 @@ async def test_keys_are_remapped_by_id_from_the_settings(
 ) -> None:
     app = app_factory(keymap={"conversation.rename": "R", "message.copy": "Y"})
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         await select(pilot, target.id)
         await pilot.press("r")
         assert not isinstance(app.screen, RenameScreen)
@@ -311,14 +288,10 @@ async def test_keys_are_remapped_by_id_from_the_settings(
 # -- hostile titles ----------------------------------------------------------------------------
 
 
-async def test_hostile_titles_show_literally_everywhere(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_hostile_titles_show_literally_everywhere(app: BackchatApp, demo: DemoServer) -> None:
     hostile = [r for r in listing(demo)[:20] if "[" in r.title or "\x1b" in r.title]
     assert len(hostile) == 4
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         text = screen_text(app)
         assert "[bold]Not bold[/bold] an" in text
         assert "[link=file:///etc/passwd" in text

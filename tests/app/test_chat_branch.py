@@ -4,43 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.chat_helpers import (
-    SIZE,
-    WIRES,
+from tests.app.pilot_helpers import (
     finish_of,
     header,
-    open_conversation,
+    open_first,
     role_of,
-    screen_text,
-    send,
+    running,
+    screenshot_text,
+    send_and_settle,
     sends,
     settled,
-    started,
     text_of,
     tree,
     views,
 )
-from tests.app.conftest import AppFactory
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 
-
-async def _open_first(pilot: object, app: BackchatApp) -> str:
-    conversation_id = app.main.sidebar.visible_ids[0]
-    await open_conversation(pilot, conversation_id)  # type: ignore[arg-type]
-    return conversation_id
+pytestmark = pytest.mark.anyio
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_regenerate_adds_a_sibling_and_keeps_the_old_reply(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         session = app.main.history.session
         assert session is not None
         old_reply = session.messages[-1]
@@ -74,16 +62,11 @@ async def test_regenerate_adds_a_sibling_and_keeps_the_old_reply(
         assert header(views(app)[-1]).endswith("‹ 1/2 ›")
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_edit_makes_a_new_branch_under_the_same_parent(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         session = app.main.history.session
         assert session is not None
         count = len(session.messages)
@@ -131,24 +114,18 @@ async def test_edit_makes_a_new_branch_under_the_same_parent(
         assert shown[-2].text == prompt.text
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_continue_after_max_tokens_shows_one_message(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
-        await send(pilot, "Explain rainbows #cut")
-        await settled(pilot)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
+        await send_and_settle(pilot, "Explain rainbows #cut")
         nodes = tree(demo, conversation_id)
         cut = views(app)[-1].message
         assert cut.finish_type == "max_tokens"
         assert finish_of(nodes[cut.last_node_id]) == "max_tokens"
-        assert "ctrl+t continues" in screen_text(app)
-        assert "^t Continue" in screen_text(app)  # the footer's button
+        assert "ctrl+t continues" in screenshot_text(app)
+        assert "^t Continue" in screenshot_text(app)  # the footer's button
 
         await pilot.press("ctrl+t")
         await settled(pilot)
@@ -165,18 +142,15 @@ async def test_continue_after_max_tokens_shows_one_message(
         assert shown[-2].role == "user"
         assert shown[-1].text.startswith(cut.text)
         assert shown[-1].text == cut.text + text_of(nodes[continuation[0]])
-        assert "ctrl+t continues" not in screen_text(app)
-        assert "^t Continue" not in screen_text(app)
+        assert "ctrl+t continues" not in screenshot_text(app)
+        assert "^t Continue" not in screenshot_text(app)
 
 
-@pytest.mark.anyio
 async def test_send_after_switching_branch_uses_that_branch(
-    demo: DemoServer, app_factory: AppFactory
+    demo: DemoServer, app: BackchatApp
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         app.main.transcript.focus()
         await pilot.press("g")
         await settled(pilot)
@@ -186,8 +160,7 @@ async def test_send_after_switching_branch_uses_that_branch(
         await pilot.pause()
         old_leaf = session.leaf_id
         assert views(app)[-1].message.sibling_index == 0
-        await send(pilot, "Follow the first branch")
-        await settled(pilot)
+        await send_and_settle(pilot, "Follow the first branch")
         nodes = tree(demo, conversation_id)
         body = sends(demo)[-1]
         assert body["parent_message_id"] == old_leaf

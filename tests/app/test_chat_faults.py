@@ -9,61 +9,41 @@ from typing import Any
 import pytest
 
 import tui.api.client as client_module
-from tests.app.chat_helpers import (
-    SIZE,
-    WIRES,
+from tests.app.pilot_helpers import (
     chat,
     finish_of,
     live_reply,
     notices,
-    open_conversation,
+    open_first,
     role_of,
-    screen_text,
+    running,
+    screenshot_text,
     send,
+    send_and_settle,
     sends,
     settled,
-    started,
+    streaming,
     text_of,
     tree,
     views,
-    wait_for,
 )
-from tests.app.conftest import AppFactory
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.screens.signin import SignInScreen
 
+pytestmark = pytest.mark.anyio
+
 PROMPT = "Why is the sky blue?\nAnswer in two lines."
 
 
-async def _open_first(pilot: object, app: BackchatApp) -> str:
-    conversation_id = app.main.sidebar.visible_ids[0]
-    await open_conversation(pilot, conversation_id)  # type: ignore[arg-type]
-    return conversation_id
-
-
-async def _streaming(pilot: object, app: BackchatApp) -> None:
-    """Wait until the live reply has shown some text."""
-    await wait_for(
-        pilot,  # type: ignore[arg-type]
-        lambda: (reply := live_reply(app)) is not None and bool(reply.text),
-        "the reply to start streaming",
-    )
-
-
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_stop_keeps_the_partial_reply_and_closes_the_stream(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
     demo.config.pace = 0.05
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         await send(pilot, "Tell me a long story #long")
-        await _streaming(pilot, app)
+        await streaming(pilot)
         assert demo.state.streaming
         await pilot.press("escape")
         # The server sees the client go away and frees the one-stream slot.
@@ -78,31 +58,25 @@ async def test_stop_keeps_the_partial_reply_and_closes_the_stream(
         assert stored
         assert len(stored) < 40_000
         assert last.text == stored
-        assert "⏹ stopped" in screen_text(app)
+        assert "⏹ stopped" in screenshot_text(app)
         assert app.main.composer.busy is False
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 @pytest.mark.parametrize("fault", ["drop_mid_stream", "stream_ends_early"])
 async def test_broken_stream_keeps_the_partial_reply_and_offers_continue(
-    demo: DemoServer, app_factory: AppFactory, wire: str, fault: str
+    demo: DemoServer, app: BackchatApp, wire: str, fault: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         demo.faults.arm(fault, on="send")
-        await send(pilot, PROMPT)
-        await settled(pilot)
+        await send_and_settle(pilot, PROMPT)
         last = views(app)[-1].message
         assert last.role == "assistant"
         assert last.finish_type == "interrupted"
         nodes = tree(demo, conversation_id)
         assert last.text
         assert last.text == text_of(nodes[last.last_node_id])
-        text = screen_text(app)
+        text = screenshot_text(app)
         assert "⚠ interrupted" in text
         assert "ctrl+t continues" in text
         assert "g retries" in text
@@ -120,19 +94,13 @@ async def test_broken_stream_keeps_the_partial_reply_and_offers_continue(
         assert merged.finish_type != "interrupted"
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_error_in_stream_keeps_the_prompt_and_retry_regenerates(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         demo.faults.arm("error_in_stream", on="send")
-        await send(pilot, PROMPT)
-        await settled(pilot)
+        await send_and_settle(pilot, PROMPT)
         # The server kept the prompt but no reply; the screen says what happened.
         body = sends(demo)[-1]
         user_id = body["messages"][0]["id"]
@@ -143,7 +111,7 @@ async def test_error_in_stream_keeps_the_prompt_and_retry_regenerates(
         reply = live_reply(app)
         assert reply is not None
         assert reply.status == "interrupted"
-        assert "g retries" in screen_text(app)
+        assert "g retries" in screenshot_text(app)
 
         app.main.transcript.focus()
         await pilot.press("g")
@@ -170,20 +138,16 @@ BEFORE_STREAM = [
 ]
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(("fault", "advice"), BEFORE_STREAM)
 async def test_failure_before_the_stream_puts_the_prompt_back(
-    demo: DemoServer, app_factory: AppFactory, fault: str, advice: str
+    demo: DemoServer, app: BackchatApp, fault: str, advice: str
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
         before = [view.message for view in views(app)]
         nodes_before = len(tree(demo, conversation_id))
         demo.faults.arm(fault, on="send")
-        await send(pilot, PROMPT)
-        await settled(pilot)
+        await send_and_settle(pilot, PROMPT)
         assert app.main.composer.text == PROMPT
         assert [view.message for view in views(app)] == before
         assert live_reply(app) is None
@@ -191,29 +155,22 @@ async def test_failure_before_the_stream_puts_the_prompt_back(
         assert any(advice in notice.lower() for notice in notices(app)), notices(app)
 
 
-@pytest.mark.anyio
 async def test_expired_token_asks_to_sign_in_and_keeps_the_prompt(
-    demo: DemoServer, app_factory: AppFactory
+    demo: DemoServer, app: BackchatApp
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         demo.faults.arm("expired_401", on="send")
-        await send(pilot, PROMPT)
-        await settled(pilot)
+        await send_and_settle(pilot, PROMPT)
         assert isinstance(app.screen, SignInScreen)
         assert app.main.composer.text == PROMPT
 
 
-@pytest.mark.anyio
 async def test_rejected_request_and_network_failure_keep_the_prompt(
-    demo: DemoServer, app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+    demo: DemoServer, app: BackchatApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         # 422: the real server's answer to a body it cannot read (the demo answers it the
         # same way); the app never sends one, so the request is spoiled on its way out.
         real_body = client_module.build_conversation_body
@@ -224,8 +181,7 @@ async def test_rejected_request_and_network_failure_keep_the_prompt(
             return body
 
         monkeypatch.setattr(client_module, "build_conversation_body", spoiled)
-        await send(pilot, PROMPT)
-        await settled(pilot)
+        await send_and_settle(pilot, PROMPT)
         assert app.main.composer.text == PROMPT
         assert any("rejected" in notice.lower() for notice in notices(app)), notices(app)
         monkeypatch.undo()

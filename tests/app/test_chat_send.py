@@ -4,37 +4,33 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.chat_helpers import (
-    SIZE,
-    WIRES,
+from tests.app.pilot_helpers import (
     chat,
     live_reply,
     role_of,
-    screen_text,
+    running,
+    screenshot_text,
     send,
+    send_and_settle,
     sends,
     settled,
-    started,
     text_of,
     tree,
     views,
     wait_for,
 )
-from tests.app.conftest import AppFactory
+from tui.app import BackchatApp
 from tui.demo.model import title_for
 from tui.demo.server import DemoServer
 from tui.screens.model_picker import ModelPickerScreen
 
+pytestmark = pytest.mark.anyio
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
+
 async def test_new_chat_streams_and_lands_on_top_of_the_sidebar(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app, chat=True) as pilot:
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, ModelPickerScreen), "the picker")
         await pilot.press("enter")
@@ -69,7 +65,7 @@ async def test_new_chat_streams_and_lands_on_top_of_the_sidebar(
         sidebar = app.main.sidebar
         assert sidebar.visible_ids[0] == conversation_id
         assert sidebar.title_of(conversation_id) == expected
-        assert expected in screen_text(app)
+        assert expected in screenshot_text(app)
         gen_title_calls = [r for r in demo.state.requests if "gen_title" in r.path]
         assert len(gen_title_calls) == (1 if wire == "classic" else 0)
         body = sends(demo)[0]
@@ -77,22 +73,16 @@ async def test_new_chat_streams_and_lands_on_top_of_the_sidebar(
         assert body.get("history_and_training_disabled") is not True
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_follow_up_hangs_from_the_last_reply(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app, chat=True) as pilot:
         conversation_id = app.main.sidebar.visible_ids[0]
         app.main.history.open(conversation_id)
         await wait_for(pilot, lambda: app.main.history.open_id == conversation_id, "open")
         before = list(app.main.history.session.messages)  # type: ignore[union-attr]
         leaf = app.main.history.session.leaf_id  # type: ignore[union-attr]
-        await send(pilot, "And then?")
-        await settled(pilot)
+        await send_and_settle(pilot, "And then?")
         nodes = tree(demo, conversation_id)
         body = sends(demo)[-1]
         assert body["parent_message_id"] == leaf

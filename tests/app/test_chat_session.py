@@ -7,53 +7,38 @@ import asyncio
 
 import pytest
 
-from tests.app.chat_helpers import (
-    SIZE,
-    WIRES,
+from tests.app.pilot_helpers import (
     chat,
     live_reply,
     notices,
     open_conversation,
+    open_first,
+    running,
     send,
+    send_and_settle,
     sends,
     settled,
-    started,
+    streaming,
     type_text,
     views,
     wait_for,
 )
-from tests.app.conftest import AppFactory
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.model_picker import ModelPickerScreen
 
-
-async def _open_first(pilot: object, app: BackchatApp) -> str:
-    conversation_id = app.main.sidebar.visible_ids[0]
-    await open_conversation(pilot, conversation_id)  # type: ignore[arg-type]
-    return conversation_id
+pytestmark = pytest.mark.anyio
 
 
-async def _streaming(pilot: object, app: BackchatApp, chars: int = 1) -> None:
-    await wait_for(
-        pilot,  # type: ignore[arg-type]
-        lambda: (reply := live_reply(app)) is not None and len(reply.text) >= chars,
-        "the reply to stream",
-    )
-
-
-@pytest.mark.anyio
 async def test_send_while_streaming_is_refused_with_a_reason(
-    demo: DemoServer, app_factory: AppFactory
+    demo: DemoServer, app: BackchatApp
 ) -> None:
     demo.config.pace = 0.05
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         await send(pilot, "First #long")
-        await _streaming(pilot, app)
+        await streaming(pilot)
         assert app.main.composer.busy
         await type_text(pilot, "Second")
         await pilot.press("enter")
@@ -66,17 +51,12 @@ async def test_send_while_streaming_is_refused_with_a_reason(
         assert not app.main.composer.busy
 
 
-@pytest.mark.anyio
-async def test_quitting_while_streaming_asks_first(
-    demo: DemoServer, app_factory: AppFactory
-) -> None:
+async def test_quitting_while_streaming_asks_first(demo: DemoServer, app: BackchatApp) -> None:
     demo.config.pace = 0.05
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         await send(pilot, "Keep going #long")
-        await _streaming(pilot, app)
+        await streaming(pilot)
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("n")
@@ -95,23 +75,15 @@ async def test_quitting_while_streaming_asks_first(
     assert await asyncio.to_thread(demo.state.wait_idle, 5.0)
 
 
-@pytest.mark.anyio
-async def test_quitting_when_idle_does_not_ask(demo: DemoServer, app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_quitting_when_idle_does_not_ask(demo: DemoServer, app: BackchatApp) -> None:
+    async with running(app, chat=True) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
 
 
-@pytest.mark.anyio
-async def test_draft_survives_switching_conversations(
-    demo: DemoServer, app_factory: AppFactory
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_draft_survives_switching_conversations(demo: DemoServer, app: BackchatApp) -> None:
+    async with running(app, chat=True) as pilot:
         first, second = app.main.sidebar.visible_ids[:2]
         await open_conversation(pilot, first)
         await type_text(pilot, "Half a thought\nand a second line")
@@ -125,20 +97,14 @@ async def test_draft_survives_switching_conversations(
         assert sends(demo) == []
 
 
-@pytest.mark.anyio
-async def test_temporary_chat_is_not_saved_to_history(
-    demo: DemoServer, app_factory: AppFactory
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_temporary_chat_is_not_saved_to_history(demo: DemoServer, app: BackchatApp) -> None:
+    async with running(app, chat=True) as pilot:
         listed = list(app.main.sidebar.visible_ids)
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, ModelPickerScreen), "the picker")
         await pilot.press("t", "enter")
         await wait_for(pilot, lambda: app.main.composer.has_focus, "the composer")
-        await send(pilot, "Just between us")
-        await settled(pilot)
+        await send_and_settle(pilot, "Just between us")
         (body,) = sends(demo)
         assert body["history_and_training_disabled"] is True
         assert app.main.sidebar.visible_ids == listed
@@ -149,20 +115,15 @@ async def test_temporary_chat_is_not_saved_to_history(
         assert not any("gen_title" in request.path for request in demo.state.requests)
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_view_follows_the_bottom_only_while_the_user_is_there(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
     demo.config.pace = 0.01
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         transcript = app.main.transcript
         await send(pilot, "Write it all #long")
-        await _streaming(pilot, app, chars=1500)
+        await streaming(pilot, chars=1500)
         assert transcript.is_at_bottom()
         # Scroll up to read: the view stays put while the reply keeps growing.
         transcript.focus()
@@ -170,14 +131,14 @@ async def test_view_follows_the_bottom_only_while_the_user_is_there(
         await pilot.pause()
         where = transcript.scroll_y
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
-        await _streaming(pilot, app, chars=grown + 1500)
+        await streaming(pilot, chars=grown + 1500)
         assert transcript.scroll_y == where
         assert not transcript.is_at_bottom()
         # Back at the end, it follows again.
         await pilot.press("end")
         await pilot.pause()
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
-        await _streaming(pilot, app, chars=grown + 1500)
+        await streaming(pilot, chars=grown + 1500)
         await pilot.pause()
         assert transcript.is_at_bottom()
         # The end of the stream does not yank a reader back either.
@@ -189,18 +150,12 @@ async def test_view_follows_the_bottom_only_while_the_user_is_there(
         assert transcript.scroll_y == where
 
 
-@pytest.mark.anyio
-@pytest.mark.parametrize("wire", WIRES)
 async def test_final_render_is_the_reopened_conversation(
-    demo: DemoServer, app_factory: AppFactory, wire: str
+    demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.wire = wire
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        conversation_id = await _open_first(pilot, app)
-        await send(pilot, "Markdown please, with a table")
-        await settled(pilot)
+    async with running(app, chat=True) as pilot:
+        conversation_id = await open_first(pilot)
+        await send_and_settle(pilot, "Markdown please, with a table")
         after_send = [(view.message, view.render().plain) for view in views(app)]
         app.main.history.open(conversation_id)
         await wait_for(
@@ -213,14 +168,9 @@ async def test_final_render_is_the_reopened_conversation(
         assert reopened[-2:] == after_send[-2:]
 
 
-@pytest.mark.anyio
-async def test_leaving_an_edit_brings_the_draft_back(
-    demo: DemoServer, app_factory: AppFactory
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await _open_first(pilot, app)
+async def test_leaving_an_edit_brings_the_draft_back(demo: DemoServer, app: BackchatApp) -> None:
+    async with running(app, chat=True) as pilot:
+        await open_first(pilot)
         await type_text(pilot, "Half typed")
         app.main.transcript.focus()
         await pilot.press("end", "up", "E")

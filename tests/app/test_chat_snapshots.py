@@ -13,8 +13,8 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
-from tests.app.chat_helpers import SIZE, open_conversation, send, settled, started, wait_for
 from tests.app.conftest import AppFactory
+from tests.app.pilot_helpers import SIZE, open_conversation, ready_to_chat, send, settled, wait_for
 from tui.demo.model import reply_for
 from tui.demo.server import DemoServer
 from tui.screens.model_picker import ModelPickerScreen
@@ -74,7 +74,7 @@ def test_interrupted_reply_offers_retry(
     snap_compare: Any, demo: DemoServer, app_factory: AppFactory
 ) -> None:
     async def run(pilot: Pilot[None]) -> None:
-        app = await started(pilot)  # type: ignore[arg-type]
+        app = await ready_to_chat(pilot)  # type: ignore[arg-type]
         await open_conversation(pilot, app.main.sidebar.visible_ids[0])  # type: ignore[arg-type]
         demo.faults.arm("drop_mid_stream", on="send")
         await send(pilot, "Why is the sky blue?")  # type: ignore[arg-type]
@@ -85,7 +85,7 @@ def test_interrupted_reply_offers_retry(
 
 def test_model_picker(snap_compare: Any, demo: DemoServer, app_factory: AppFactory) -> None:
     async def run(pilot: Pilot[None]) -> None:
-        app = await started(pilot)  # type: ignore[arg-type]
+        app = await ready_to_chat(pilot)  # type: ignore[arg-type]
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, ModelPickerScreen), "the picker")  # type: ignore[arg-type]
         await pilot.pause()
@@ -97,7 +97,7 @@ def test_regenerated_reply_with_switcher(
     snap_compare: Any, demo: DemoServer, app_factory: AppFactory
 ) -> None:
     async def run(pilot: Pilot[None]) -> None:
-        app = await started(pilot)  # type: ignore[arg-type]
+        app = await ready_to_chat(pilot)  # type: ignore[arg-type]
         await open_conversation(pilot, app.main.sidebar.visible_ids[0])  # type: ignore[arg-type]
         await send(pilot, "Short answer please")  # type: ignore[arg-type]
         await settled(pilot)  # type: ignore[arg-type]

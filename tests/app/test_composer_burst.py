@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 from textual import events
 
-from tests.app.chat_helpers import open_conversation, sends, settled, started
-from tests.app.conftest import AppFactory
+from tests.app.pilot_helpers import open_conversation, running, sends, settled
+from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 
+pytestmark = pytest.mark.anyio
 
-@pytest.mark.anyio
+
 async def test_enter_right_after_a_burst_of_keys_sends_all_of_them(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
+    async with running(app, chat=True) as pilot:
         top = app.main.sidebar.highlighted_id
         assert top is not None
         await open_conversation(pilot, top)

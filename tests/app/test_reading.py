@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import AppFactory
-from tests.app.history_helpers import (
+from tests.app.pilot_helpers import (
     LONG,
     SHOWCASE,
     SIZE,
+    focus_message,
     idle,
     listing,
     main,
@@ -17,11 +18,12 @@ from tests.app.history_helpers import (
     open_row,
     record,
     row_ids,
+    running,
     screen_text,
-    started,
     title_bar,
     wait_for,
 )
+from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.render import code_blocks
 
@@ -36,8 +38,7 @@ async def test_start_shows_the_first_page_and_the_total(
 ) -> None:
     app = app_factory(page_size=50)
     server = listing(demo)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app):
         sidebar = main(app).sidebar
         assert sidebar.loaded == 50
         assert sidebar.total == len(server)
@@ -50,11 +51,9 @@ async def test_start_shows_the_first_page_and_the_total(
 
 
 async def test_a_page_shorter_than_the_screen_is_followed_by_one_more(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app):
         # 28 rows do not fill a 38-line list: one more page comes so that it is full.
         assert list_requests(demo) == [("0", "28"), ("28", "28")]
         assert main(app).sidebar.loaded == 56
@@ -66,11 +65,9 @@ def list_requests(demo: DemoServer) -> list[tuple[str | None, str | None]]:
 
 
 async def test_the_cursor_near_the_end_loads_the_next_page(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         assert sidebar.loaded == 56
         await pilot.press("end")
@@ -81,10 +78,8 @@ async def test_the_cursor_near_the_end_loads_the_next_page(
         assert sidebar.highlighted_id == listing(demo)[55].id
 
 
-async def test_scrolling_near_the_end_loads_the_next_page(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_scrolling_near_the_end_loads_the_next_page(app: BackchatApp) -> None:
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         rows = sidebar.query_one("#sidebar-list")
         assert sidebar.loaded == 56
@@ -93,19 +88,15 @@ async def test_scrolling_near_the_end_loads_the_next_page(app_factory: AppFactor
         assert sidebar.highlighted_id == row_ids(app)[0]
 
 
-async def test_j_and_k_move_the_cursor(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_j_and_k_move_the_cursor(app: BackchatApp) -> None:
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         await pilot.press("j", "j", "down", "k")
         assert sidebar.highlighted_id == row_ids(app)[2]
 
 
-async def test_type_to_filter_searches_the_loaded_titles(app_factory: AppFactory) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+async def test_type_to_filter_searches_the_loaded_titles(app: BackchatApp) -> None:
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         await pilot.press("slash")
         await pilot.press(*"rust")
@@ -121,11 +112,9 @@ async def test_type_to_filter_searches_the_loaded_titles(app_factory: AppFactory
 
 
 async def test_load_all_fills_the_list_with_progress_and_says_so(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         headers: list[str] = []
         set_progress = sidebar.set_progress
@@ -150,11 +139,9 @@ async def test_load_all_fills_the_list_with_progress_and_says_so(
         assert f"{len(everything)} of {total} loaded" in screen_text(app)
 
 
-async def test_the_archived_list_is_a_toggle(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_the_archived_list_is_a_toggle(app: BackchatApp, demo: DemoServer) -> None:
     archived = listing(demo, archived=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         await pilot.press("A")
         await wait_for(pilot, lambda: row_ids(app) == [r.id for r in archived], "the archive")
         assert f"Archived · {len(archived)}" in screen_text(app)
@@ -164,14 +151,9 @@ async def test_the_archived_list_is_a_toggle(app_factory: AppFactory, demo: Demo
         assert "Conversations ·" in screen_text(app)
 
 
-async def test_refresh_shows_changes_made_elsewhere(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_refresh_shows_changes_made_elsewhere(app: BackchatApp, demo: DemoServer) -> None:
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id) as pilot:
         # Another device renames the chat and deletes the second one.
         record(demo, top.id).title = "Renamed on my phone"
         gone = listing(demo)[LONG]
@@ -192,13 +174,10 @@ async def test_refresh_shows_changes_made_elsewhere(
 
 
 async def test_enter_opens_a_conversation_at_its_latest_messages(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id):
         screen = main(app)
         texts = messages_text(app)
         assert texts[0].startswith("How do I read a large CSV in Rust")
@@ -212,13 +191,10 @@ async def test_enter_opens_a_conversation_at_its_latest_messages(
 
 
 async def test_the_long_conversation_opens_at_the_end_with_a_window(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     long = listing(demo)[LONG]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, long.id)
+    async with running(app, opened=long.id) as pilot:
         transcript = main(app).transcript
         total = len(transcript.messages)
         assert total >= 500
@@ -240,31 +216,14 @@ async def test_the_long_conversation_opens_at_the_end_with_a_window(
 # -- branches ----------------------------------------------------------------------------------
 
 
-async def _focus_message(pilot: object, index: int) -> None:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    transcript = main(pilot.app).transcript
-    transcript.focus()
-    await pilot.press("end")
-    for _ in range(len(transcript.messages) - 1 - index):
-        await pilot.press("up")
-    assert transcript.focused_message is transcript.messages[index]
-
-
-async def test_branch_keys_switch_and_rerender_below(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_branch_keys_switch_and_rerender_below(app: BackchatApp, demo: DemoServer) -> None:
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id) as pilot:
         transcript = main(app).transcript
         before = messages_text(app)
         answer = transcript.messages[3]
         assert (answer.sibling_index, answer.sibling_count) == (1, 2)
-        await _focus_message(pilot, 3)
+        await focus_message(pilot, 3)
         assert "‹ 2/2 ›" in screen_text(app)
 
         await pilot.press("left_square_bracket")
@@ -283,13 +242,10 @@ async def test_branch_keys_switch_and_rerender_below(
         assert messages_text(app) == before
 
 
-async def test_the_edited_prompt_switches_too(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_the_edited_prompt_switches_too(app: BackchatApp, demo: DemoServer) -> None:
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
-        await _focus_message(pilot, 4)
+    async with running(app, opened=top.id) as pilot:
+        await focus_message(pilot, 4)
         await pilot.press("left_square_bracket")
         await idle(pilot)
         texts = messages_text(app)
@@ -298,14 +254,11 @@ async def test_the_edited_prompt_switches_too(app_factory: AppFactory, demo: Dem
 
 
 async def test_the_branch_choice_is_remembered_when_reopening(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     top, other = listing(demo)[SHOWCASE], listing(demo)[LONG]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
-        await _focus_message(pilot, 3)
+    async with running(app, opened=top.id) as pilot:
+        await focus_message(pilot, 3)
         await pilot.press("left_square_bracket")
         await idle(pilot)
         chosen = messages_text(app)
@@ -318,13 +271,10 @@ async def test_the_branch_choice_is_remembered_when_reopening(
 # -- copy --------------------------------------------------------------------------------------
 
 
-async def test_y_copies_the_focused_message(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_y_copies_the_focused_message(app: BackchatApp, demo: DemoServer) -> None:
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
-        await _focus_message(pilot, 1)
+    async with running(app, opened=top.id) as pilot:
+        await focus_message(pilot, 1)
         await pilot.press("y")
         message = main(app).transcript.messages[1]
         assert app.clipboard == message.text
@@ -332,15 +282,10 @@ async def test_y_copies_the_focused_message(app_factory: AppFactory, demo: DemoS
         assert any("Copied message" in notice for notice in notices(app))
 
 
-async def test_c_copies_code_blocks_one_at_a_time(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_c_copies_code_blocks_one_at_a_time(app: BackchatApp, demo: DemoServer) -> None:
     top = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
-        await _focus_message(pilot, 1)
+    async with running(app, opened=top.id) as pilot:
+        await focus_message(pilot, 1)
         blocks = code_blocks(main(app).transcript.messages[1].blocks)
         assert len(blocks) == 1
         await pilot.press("c")
@@ -348,19 +293,14 @@ async def test_c_copies_code_blocks_one_at_a_time(
         assert app.clipboard.startswith("use std::error::Error;")
         assert "```" not in app.clipboard
         # A message without code says so and leaves the clipboard alone.
-        await _focus_message(pilot, 0)
+        await focus_message(pilot, 0)
         await pilot.press("c")
         assert app.clipboard == blocks[0]
         assert any("No code blocks" in notice for notice in notices(app))
 
 
-async def test_tab_cycles_sidebar_messages_and_input(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, listing(demo)[SHOWCASE].id)
+async def test_tab_cycles_sidebar_messages_and_input(app: BackchatApp, demo: DemoServer) -> None:
+    async with running(app, opened=listing(demo)[SHOWCASE].id) as pilot:
         screen = main(app)
         screen.sidebar.focus()
         await pilot.pause()
@@ -381,8 +321,7 @@ async def test_tab_cycles_sidebar_messages_and_input(
 
 async def test_the_theme_choice_persists(app_factory: AppFactory) -> None:
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         app.theme = "nord"
         await pilot.pause()
     again = app_factory()

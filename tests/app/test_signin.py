@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.app.conftest import AppFactory
-from tests.app.history_helpers import (
+from tests.app.pilot_helpers import (
     LONG,
     SHOWCASE,
     SIZE,
@@ -28,7 +30,9 @@ from tests.app.history_helpers import (
     messages_text,
     notices,
     open_row,
+    press_on_row,
     row_ids,
+    running,
     screen_text,
     select,
     started,
@@ -37,6 +41,7 @@ from tests.app.history_helpers import (
 from tests.keyrings import DiscardingKeyring, MemoryKeyring, NoKeyring
 from tui import credentials
 from tui.__main__ import demo_settings
+from tui.app import BackchatApp
 from tui.config import Settings
 from tui.demo.server import DemoServer
 from tui.login import login, logout
@@ -70,6 +75,14 @@ async def wait_sign_in_screen(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def at_sign_in(app: BackchatApp, **options: Any) -> AsyncIterator[Pilot[Any]]:
+    """Run ``app`` at :data:`SIZE` until it shows the sign-in screen."""
+    async with app.run_test(size=SIZE, **options) as pilot:
+        await wait_sign_in_screen(pilot)
+        yield pilot
+
+
 # -- at start ----------------------------------------------------------------------------------
 
 
@@ -77,8 +90,7 @@ async def test_no_token_anywhere_asks_then_keeps_it_in_the_keyring(
     app_factory: AppFactory, demo: DemoServer, memory_keyring: MemoryKeyring
 ) -> None:
     app = signed_out(app_factory)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app, notifications=True) as pilot:
         assert isinstance(app.screen_stack[0], MainScreen)
         text = screen_text(app)
         assert "Sign in to backchat" in text
@@ -95,8 +107,7 @@ async def test_a_refused_token_is_not_stored(
     app_factory: AppFactory, demo: DemoServer, memory_keyring: MemoryKeyring
 ) -> None:
     app = signed_out(app_factory)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app) as pilot:
         await sign_in(pilot, "not-the-demo-token")
         assert isinstance(app.screen, SignInScreen)
         text = screen_text(app)
@@ -112,8 +123,7 @@ async def test_a_stored_token_skips_sign_in(
 ) -> None:
     app = signed_out(app_factory)
     memory_keyring.set_password(credentials.SERVICE, app.settings.resolved_backend_url, demo.token)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app):
         assert not any(isinstance(screen, SignInScreen) for screen in app.screen_stack)
         assert app.client.settings.has_token
         assert row_ids(app)[0] == listing(demo)[0].id
@@ -124,8 +134,7 @@ async def test_no_keyring_backend_says_so_in_plain_words(
 ) -> None:
     keyring.set_keyring(NoKeyring())
     app = signed_out(app_factory)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app, notifications=True) as pilot:
         text = " ".join(screen_text(app).split())
         assert "No OS keyring is available here" in text
         assert "OPENAI_ACCESS_TOKEN" in text
@@ -143,8 +152,7 @@ async def test_a_keyring_that_drops_writes_is_noticed(
 ) -> None:
     keyring.set_keyring(DiscardingKeyring())
     app = signed_out(app_factory)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app) as pilot:
         await sign_in(pilot, demo.token)
         await started(pilot)
         assert any(
@@ -155,8 +163,7 @@ async def test_a_keyring_that_drops_writes_is_noticed(
 
 async def test_escape_on_the_first_sign_in_quits(app_factory: AppFactory) -> None:
     app = signed_out(app_factory)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app) as pilot:
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0
@@ -166,13 +173,10 @@ async def test_escape_on_the_first_sign_in_quits(app_factory: AppFactory) -> Non
 
 
 async def test_an_expired_token_brings_back_sign_in_and_nothing_is_lost(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     top, other = listing(demo)[SHOWCASE], listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id, notifications=True) as pilot:
         await select(pilot, other.id)
         rows, shown = row_ids(app), messages_text(app)
 
@@ -198,11 +202,9 @@ async def test_an_expired_token_brings_back_sign_in_and_nothing_is_lost(
 
 
 async def test_an_expired_token_while_paging_fetches_the_page_after_sign_in(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         sidebar = main(app).sidebar
         demo.faults.arm("expired_401", on="read")
         await pilot.press("end")
@@ -228,16 +230,13 @@ async def test_the_token_never_appears_on_screen_in_notices_or_logs(
         seen.append(app.export_screenshot())
         seen.extend(notices(app))
 
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         look()
         await open_row(pilot, listing(demo)[SHOWCASE].id)
         look()
         for fault in ("server_500", "forbidden_html_403", "rate_limit_model_cap"):
             demo.faults.arm(fault, on="write")
-            await select(pilot, listing(demo)[LONG].id)
-            await pilot.press("a")
-            await idle(pilot)
+            await press_on_row(pilot, listing(demo)[LONG].id, "a")
             look()
         demo.faults.arm("expired_401", on="read")
         await pilot.press("ctrl+r")
@@ -324,8 +323,7 @@ async def test_plain_http_to_another_host_is_warned_about(app_factory: AppFactor
         token=None,
         token_source="",
     )
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_sign_in_screen(pilot)
+    async with at_sign_in(app, notifications=True) as pilot:
         text = " ".join(screen_text(app).split())
         assert "plain http: the token would travel in clear" in text
         assert any(n.startswith("Insecure connection:") for n in notices(app))

@@ -9,26 +9,27 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.app.conftest import AppFactory
-from tests.app.history_helpers import (
+from tests.app.pilot_helpers import (
     LONG,
     SHOWCASE,
-    SIZE,
     UNTITLED,
     idle,
     listing,
     main,
     notices,
     open_row,
+    press_in_transcript,
+    press_on_row,
     record,
     row_ids,
+    running,
     screen_text,
     select,
-    started,
     title_bar,
     wait_for,
 )
 from tui.api.errors import NotFoundError
+from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.rename import EMPTY_MESSAGE, RenameScreen
@@ -48,11 +49,9 @@ async def rename_to(pilot: Pilot[Any], title: str) -> None:
 # -- rename ------------------------------------------------------------------------------------
 
 
-async def test_rename_from_the_sidebar(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_rename_from_the_sidebar(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         await select(pilot, target.id)
         await pilot.press("r")
         dialog = app.screen
@@ -69,13 +68,10 @@ async def test_rename_from_the_sidebar(app_factory: AppFactory, demo: DemoServer
 
 
 async def test_rename_the_open_conversation_from_the_messages(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     top, other = listing(demo)[SHOWCASE], listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await open_row(pilot, top.id)
+    async with running(app, opened=top.id, notifications=True) as pilot:
         # The sidebar's cursor is on another row: the open conversation is what is renamed.
         main(app).sidebar.select_id(other.id)
         main(app).transcript.focus()
@@ -90,13 +86,9 @@ async def test_rename_the_open_conversation_from_the_messages(
         assert main(app).sidebar.title_of(top.id) == "CSV in Rust"
 
 
-async def test_a_title_typed_in_a_burst_is_saved_whole(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_a_title_typed_in_a_burst_is_saved_whole(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         await select(pilot, target.id)
         await pilot.press("r")
         # Keys arrive faster than the app handles them (a quick typist, tmux send-keys): enter
@@ -109,11 +101,9 @@ async def test_a_title_typed_in_a_burst_is_saved_whole(
         assert main(app).sidebar.title_of(target.id) == "Sensor plots"
 
 
-async def test_an_empty_title_is_refused(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_an_empty_title_is_refused(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         await select(pilot, target.id)
         await pilot.press("r")
         await rename_to(pilot, "   ")
@@ -126,13 +116,10 @@ async def test_an_empty_title_is_refused(app_factory: AppFactory, demo: DemoServ
 
 
 async def test_a_refused_rename_rolls_back_with_a_notice(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await open_row(pilot, target.id)
+    async with running(app, opened=target.id, notifications=True) as pilot:
         await select(pilot, target.id)
         demo.faults.arm("server_500", on="write")
         await pilot.press("r")
@@ -144,11 +131,9 @@ async def test_a_refused_rename_rolls_back_with_a_notice(
         assert any(n.startswith("Rename undone: The server failed (500)") for n in notices(app))
 
 
-async def test_rate_limits_say_when_to_retry(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_rate_limits_say_when_to_retry(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         await select(pilot, target.id)
         demo.faults.arm("rate_limit_plain", on="write")
         await pilot.press("r")
@@ -165,15 +150,11 @@ async def test_rate_limits_say_when_to_retry(app_factory: AppFactory, demo: Demo
 # -- generate a title --------------------------------------------------------------------------
 
 
-async def test_generate_title_names_a_new_chat(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_generate_title_names_a_new_chat(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[UNTITLED]
     assert target.title == "New chat"
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await select(pilot, target.id)
-        await pilot.press("t")
-        await idle(pilot)
+    async with running(app, notifications=True) as pilot:
+        await press_on_row(pilot, target.id, "t")
         title = record(demo, target.id).title
         assert title != "New chat"
         assert main(app).sidebar.title_of(target.id) == title
@@ -181,16 +162,10 @@ async def test_generate_title_names_a_new_chat(app_factory: AppFactory, demo: De
         assert any(f"Titled “{title}”" in n for n in notices(app))
 
 
-async def test_generate_title_never_replaces_a_title(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_generate_title_never_replaces_a_title(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await select(pilot, target.id)
-        await pilot.press("t")
-        await idle(pilot)
+    async with running(app, notifications=True) as pilot:
+        await press_on_row(pilot, target.id, "t")
         assert record(demo, target.id).title == target.title
         assert not [r for r in demo.state.requests if "gen_title" in r.path]
         assert any("Already titled" in n for n in notices(app))
@@ -199,11 +174,9 @@ async def test_generate_title_never_replaces_a_title(
 # -- delete ------------------------------------------------------------------------------------
 
 
-async def test_delete_asks_then_removes(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_delete_asks_then_removes(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         total = main(app).sidebar.total
         await select(pilot, target.id)
         await pilot.press("d")
@@ -219,43 +192,28 @@ async def test_delete_asks_then_removes(app_factory: AppFactory, demo: DemoServe
         assert any(f"Deleted “{target.title}”." in n for n in notices(app))
 
 
-async def test_deleting_the_open_conversation_closes_it(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_deleting_the_open_conversation_closes_it(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await open_row(pilot, target.id)
-        main(app).transcript.focus()
-        await pilot.press("d", "y")
-        await idle(pilot)
+    async with running(app, opened=target.id, notifications=True) as pilot:
+        await press_in_transcript(pilot, "d", "y")
         assert demo.state.get(target.id) is None
         assert main(app).transcript.conversation_id is None
         assert main(app).history.open_id is None
         assert "Select a conversation" in screen_text(app)
 
 
-async def test_cancelling_delete_keeps_it(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_cancelling_delete_keeps_it(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await select(pilot, target.id)
-        await pilot.press("d", "n")
-        await idle(pilot)
+    async with running(app, notifications=True) as pilot:
+        await press_on_row(pilot, target.id, "d", "n")
         assert target.id in row_ids(app)
         assert demo.state.get(target.id) is not None
         assert not [r for r in demo.state.requests if r.method == "PATCH"]
 
 
-async def test_a_refused_delete_puts_the_row_back(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_a_refused_delete_puts_the_row_back(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         before = row_ids(app)
         await select(pilot, target.id)
         demo.faults.arm("bad_gateway_502", on="write")
@@ -269,14 +227,10 @@ async def test_a_refused_delete_puts_the_row_back(
 # -- archive -----------------------------------------------------------------------------------
 
 
-async def test_archive_and_unarchive(app_factory: AppFactory, demo: DemoServer) -> None:
-    app = app_factory()
+async def test_archive_and_unarchive(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
-        await select(pilot, target.id)
-        await pilot.press("a")
-        await idle(pilot)
+    async with running(app, notifications=True) as pilot:
+        await press_on_row(pilot, target.id, "a")
         assert record(demo, target.id).is_archived
         assert target.id not in row_ids(app)
         assert any(f"Archived “{target.title}”." in n for n in notices(app))
@@ -284,9 +238,7 @@ async def test_archive_and_unarchive(app_factory: AppFactory, demo: DemoServer) 
         await pilot.press("A")
         await wait_for(pilot, lambda: target.id in row_ids(app), "the archived list")
         await idle(pilot)
-        await select(pilot, target.id)
-        await pilot.press("a")
-        await idle(pilot)
+        await press_on_row(pilot, target.id, "a")
         assert not record(demo, target.id).is_archived
         assert target.id not in row_ids(app)
         assert any(f"Unarchived “{target.title}”." in n for n in notices(app))
@@ -296,16 +248,11 @@ async def test_archive_and_unarchive(app_factory: AppFactory, demo: DemoServer) 
 
 
 async def test_archiving_the_open_conversation_keeps_it_open(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     target = listing(demo)[SHOWCASE]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, target.id)
-        main(app).transcript.focus()
-        await pilot.press("a")
-        await idle(pilot)
+    async with running(app, opened=target.id) as pilot:
+        await press_in_transcript(pilot, "a")
         assert record(demo, target.id).is_archived
         assert target.id not in row_ids(app)
         assert main(app).transcript.conversation_id == target.id
@@ -315,17 +262,11 @@ async def test_archiving_the_open_conversation_keeps_it_open(
 # -- failures ----------------------------------------------------------------------------------
 
 
-async def test_opening_a_conversation_deleted_elsewhere(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_opening_a_conversation_deleted_elsewhere(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[LONG]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await started(pilot)
+    async with running(app, notifications=True) as pilot:
         record(demo, target.id).is_visible = False
-        await select(pilot, target.id)
-        await pilot.press("enter")
-        await idle(pilot)
+        await press_on_row(pilot, target.id, "enter")
         assert any("not found (deleted elsewhere?)" in n.lower() for n in notices(app))
         assert "Not found (deleted elsewhere?)" in screen_text(app)
         assert target.id not in row_ids(app)
@@ -333,17 +274,10 @@ async def test_opening_a_conversation_deleted_elsewhere(
         await open_row(pilot, listing(demo)[SHOWCASE].id)
 
 
-async def test_generate_title_for_the_open_conversation(
-    app_factory: AppFactory, demo: DemoServer
-) -> None:
-    app = app_factory()
+async def test_generate_title_for_the_open_conversation(app: BackchatApp, demo: DemoServer) -> None:
     target = listing(demo)[UNTITLED]
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_row(pilot, target.id)
-        main(app).transcript.focus()
-        await pilot.press("t")
-        await idle(pilot)
+    async with running(app, opened=target.id) as pilot:
+        await press_in_transcript(pilot, "t")
         title = record(demo, target.id).title
         assert title != "New chat"
         assert title in title_bar(app)
@@ -356,12 +290,10 @@ async def test_generate_title_for_the_open_conversation(
 
 
 async def test_enter_on_an_unchanged_hostile_title_sends_nothing(
-    app_factory: AppFactory, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = app_factory()
     target = next(r for r in listing(demo) if "\x1b" in r.title)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+    async with running(app) as pilot:
         await select(pilot, target.id)
         await pilot.press("r")
         field = app.screen.query_one("#rename-input", Input)
