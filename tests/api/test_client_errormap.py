@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from tests.fake_tokens import fake_jwt
 from tui.api import (
     AuthError,
     ForbiddenError,
@@ -154,7 +155,7 @@ def test_server_text_is_sanitised_and_secrets_redacted() -> None:
     assert "\n" not in text
     assert len(text) < 400
     assert "tok-SECRET" not in sanitize(nasty, ["tok-SECRET"], limit=5000)
-    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijk"
+    jwt = fake_jwt('{"sub":"1"}', "abcdefghijk")
     assert "eyJ" not in sanitize(f"resume with {jwt} please")
 
 

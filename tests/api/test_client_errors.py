@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import pytest
 
+from tests.fake_tokens import fake_jwt
 from tui.api import (
     ApiError,
     ApiSettings,
@@ -81,7 +82,7 @@ def everything_said(error: BaseException) -> str:
 
 
 async def test_wrong_token_then_set_token(demo: Any) -> None:
-    secret = "eyJhbGciOiJIUzI1NiJ9.d3JvbmctdG9rZW4.wrong-signature"
+    secret = fake_jwt("wrong-token", "wrong-signature")
     async with BackendClient(settings_for(demo, token=secret)) as client:
         with pytest.raises(AuthError) as caught:
             await client.conversations()

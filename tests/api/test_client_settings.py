@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fake_tokens import fake_jwt
 from tui.api import ApiSettings
 from tui.api.bodies import build_conversation_body, local_timezone_offset_min
 
-TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.sig-sig-sig"
+TOKEN = fake_jwt("secret-payload", "sig-sig-sig")
 
 
 def test_root_only_derives_the_backend_url() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -211,7 +210,6 @@ class FakeExport:
 
     async def __call__(self) -> str:
         self.calls += 1
-        await asyncio.sleep(0)
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer

@@ -9,6 +9,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
+from tests.fake_tokens import fake_jwt
 from tests.screens.harness import (
     HOSTILE,
     HOSTILE_SHOWN,
@@ -27,7 +28,7 @@ from tui.screens.signin import (
 )
 
 SIZE = (100, 36)
-TOKEN = "eyJhbGciOiJSUzI1NiJ9.SECRETpayload.SIGNATUREpart"
+TOKEN = fake_jwt("SECRETpayload", "SIGNATUREpart", alg="RS256")
 """A token-shaped secret: none of its parts may ever reach the screen."""
 BACKEND = "https://proxy.example/backend-api"
 
