@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -37,14 +36,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from bench._common import emit, peak_rss_mib
+from bench._common import emit, peak_rss_mib, run_on_demo
 from tui.__main__ import demo_settings
 from tui.api import transport
 from tui.api.models import Conversation
 from tui.app import BackchatApp, create_app
 from tui.config import Settings
 from tui.demo.records import Record
-from tui.demo.server import DemoServer, start_demo_server
+from tui.demo.server import DemoServer
 from tui.demo.showcase import BUILDERS
 from tui.history import History
 from tui.session import OpenConversation
@@ -299,14 +298,7 @@ async def run(demo: DemoServer, state_dir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    demo = start_demo_server(pace=0.0)
-    try:
-        with tempfile.TemporaryDirectory() as state_dir:
-            # A bound on the whole run: the waits inside poll without their own timeout.
-            result = asyncio.run(asyncio.wait_for(run(demo, Path(state_dir)), 300))
-    finally:
-        demo.stop()
-    emit(result)
+    emit(run_on_demo(run, timeout=300))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ Run: ``uv run python -m bench.app_sidebar_10k``.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import random
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -33,13 +31,13 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from bench._common import emit, peak_rss_mib
+from bench._common import emit, peak_rss_mib, run_on_demo
 from tui.__main__ import demo_settings
 from tui.app import BackchatApp, create_app
 from tui.config import Settings
 from tui.demo import seed
 from tui.demo.records import Record
-from tui.demo.server import DemoServer, start_demo_server
+from tui.demo.server import DemoServer
 from tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 40)
@@ -168,14 +166,7 @@ async def run(demo: DemoServer, state_dir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    demo = start_demo_server(pace=0.0)
-    try:
-        with tempfile.TemporaryDirectory() as state_dir:
-            # A bound on the whole run: the waits inside poll without their own timeout.
-            result = asyncio.run(asyncio.wait_for(run(demo, Path(state_dir)), 900))
-    finally:
-        demo.stop()
-    emit(result)
+    emit(run_on_demo(run, timeout=900))
 
 
 if __name__ == "__main__":

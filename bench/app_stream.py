@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from bench._common import emit, peak_rss_mib
+from bench._common import emit, latency_stats, peak_rss_mib
 from tui.__main__ import demo_settings
 from tui.api.events import EventKind, StreamEvent
 from tui.app import BackchatApp, create_app
@@ -119,19 +118,6 @@ def _restore(app: BackchatApp) -> None:
     ReplyRun.apply = apply  # type: ignore[method-assign]
     StreamingReply.finish = finish  # type: ignore[method-assign]
     History.show = show  # type: ignore[method-assign]
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    if not samples:
-        return {"n": 0}
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {
-        "n": len(ordered),
-        "p50": round(statistics.median(ordered) * 1000, 1),
-        "p95": round(p95 * 1000, 1),
-        "max": round(ordered[-1] * 1000, 1),
-    }
 
 
 async def _until(pilot: Pilot[None], done: Callable[[], object]) -> None:
@@ -246,9 +232,9 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
             "chars": len(full),
             "chunks": len(reply_for(LONG_TRIGGER).chunks),
             "pace_ms": PACE * 1000,
-            "loop_lag_ms": _stats(lags),
-            "key_latency_ms": _stats(key_latency),
-            "message_latency_ms": _stats(message_latency),
+            "loop_lag_ms": latency_stats(lags),
+            "key_latency_ms": latency_stats(key_latency),
+            "message_latency_ms": latency_stats(message_latency),
             "final_render_ms": round((times["finish_drawn"] - times["last_chunk"]) * 1000, 1),
             "settled_ms": round((times["shown_drawn"] - times["last_chunk"]) * 1000, 1),
             "cpu_s": round(cpu, 2),

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 from pathlib import Path, PurePath
 from typing import ClassVar
@@ -43,7 +42,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from bench._common import emit, peak_rss_mib
+from bench._common import emit, latency_stats, peak_rss_mib
 from tui.demo.model import reply_for
 from tui.demo.text import Writer
 from tui.render import markdown_renderable
@@ -108,19 +107,6 @@ class Harness(App[None]):
 
     def on_ping(self, message: Ping) -> None:
         self.message_latency.append(time.perf_counter() - message.sent)
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    if not samples:
-        return {"n": 0}
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {
-        "n": len(ordered),
-        "p50": round(statistics.median(ordered) * 1000, 1),
-        "p95": round(p95 * 1000, 1),
-        "max": round(ordered[-1] * 1000, 1),
-    }
 
 
 def _plain_lines(reply: StreamingReply) -> list[str]:
@@ -207,11 +193,11 @@ async def run(chunk_limit: int | None, *, tune_gc: bool = True) -> dict[str, obj
             "chars": len(full),
             "chunks": len(chunks),
             "interval_ms": INTERVAL * 1000,
-            "loop_lag_ms": _stats(lags),
-            "after_finish_lag_ms": _stats(after_lags),
+            "loop_lag_ms": latency_stats(lags),
+            "after_finish_lag_ms": latency_stats(after_lags),
             "gc_tuning": reply.TUNE_GC,
-            "key_latency_ms": _stats(app.key_latency),
-            "message_latency_ms": _stats(app.message_latency),
+            "key_latency_ms": latency_stats(app.key_latency),
+            "message_latency_ms": latency_stats(app.message_latency),
             "final_render_ms": round((marks["drawn"] - marks["last_chunk"]) * 1000, 1),
             "cpu_s": round(cpu, 2),
             "wall_s": round(wall, 2),

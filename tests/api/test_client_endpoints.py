@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +9,6 @@ import pytest
 
 from tui.api import (
     AccountStatus,
-    ApiSettings,
     BackendClient,
     ConversationPage,
     NotFoundError,
@@ -18,18 +16,6 @@ from tui.api import (
 from tui.demo import bodies
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def client(demo: Any) -> AsyncIterator[BackendClient]:
-    settings = ApiSettings(
-        base_url=demo.base_url,
-        backend_url=demo.backend_url,
-        token=demo.token,
-        retry_base_delay=0.01,
-    )
-    async with BackendClient(settings) as api:
-        yield api
 
 
 async def test_account_status_both_forms(client: BackendClient) -> None:

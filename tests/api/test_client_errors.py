@@ -7,7 +7,7 @@ import logging
 import socket
 import threading
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import aclosing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import pytest
 
+from tests.api.client_helpers import MODEL, settings_for
 from tests.fake_tokens import fake_jwt
 from tui.api import (
     ApiError,
@@ -34,25 +35,6 @@ from tui.api import (
 from tui.demo import bodies
 
 pytestmark = pytest.mark.anyio
-
-MODEL = "text-davinci-002-render-sha"
-
-
-def settings_for(demo: Any, **changes: Any) -> ApiSettings:
-    options: dict[str, Any] = {
-        "base_url": demo.base_url,
-        "backend_url": demo.backend_url,
-        "token": demo.token,
-        "retry_base_delay": 0.01,
-    }
-    options.update(changes)
-    return ApiSettings(**options)
-
-
-@pytest.fixture
-async def client(demo: Any) -> AsyncIterator[BackendClient]:
-    async with BackendClient(settings_for(demo)) as api:
-        yield api
 
 
 def new_chat(client: BackendClient, prompt: str = "Hello") -> Any:

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
 import pytest
 
-from tui.api import ApiSettings, BackendClient, RateLimitError, ServerError
+from tests.api.client_helpers import MODEL, settings_for
+from tui.api import BackendClient, RateLimitError, ServerError
 from tui.api.transport import Transport
 
 pytestmark = pytest.mark.anyio
-
-MODEL = "text-davinci-002-render-sha"
-
-
-def settings_for(demo: Any, **changes: Any) -> ApiSettings:
-    options: dict[str, Any] = {
-        "base_url": demo.base_url,
-        "backend_url": demo.backend_url,
-        "token": demo.token,
-        "retry_base_delay": 0.01,
-    }
-    options.update(changes)
-    return ApiSettings(**options)
-
-
-@pytest.fixture
-async def client(demo: Any) -> AsyncIterator[BackendClient]:
-    async with BackendClient(settings_for(demo)) as api:
-        yield api
 
 
 async def drain(stream: Any) -> None:

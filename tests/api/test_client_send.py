@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
 import anyio
 import pytest
 
+from tests.api.client_helpers import MODEL
 from tui.api import ApiSettings, BackendClient, EventKind, NetworkError, StreamEvent
 
 pytestmark = pytest.mark.anyio
-
-MODEL = "text-davinci-002-render-sha"
-
-
-@pytest.fixture
-async def client(demo: Any) -> AsyncIterator[BackendClient]:
-    settings = ApiSettings(
-        base_url=demo.base_url,
-        backend_url=demo.backend_url,
-        token=demo.token,
-        retry_base_delay=0.01,
-    )
-    async with BackendClient(settings) as api:
-        yield api
 
 
 async def collect(stream: Any) -> list[StreamEvent]:

@@ -6,15 +6,13 @@ from typing import Any
 
 import pytest
 
-from tui.api import ApiError, ApiSettings, NetworkError, NotFoundError, SyncBackendClient
-
-MODEL = "text-davinci-002-render-sha"
+from tests.api.client_helpers import MODEL, settings_for
+from tui.api import ApiError, NetworkError, NotFoundError, SyncBackendClient
 
 
 @pytest.fixture
 def api(demo: Any) -> Any:
-    settings = ApiSettings(base_url=demo.base_url, token=demo.token, retry_base_delay=0.01)
-    with SyncBackendClient(settings) as client:
+    with SyncBackendClient(settings_for(demo, backend_url="")) as client:
         yield client
 
 
