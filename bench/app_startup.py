@@ -1,6 +1,6 @@
 """Benchmark: start-up, from process start to something useful on screen, headless.
 
-Two programs, each run in a fresh interpreter, alternating, :data:`RUNS` times:
+Two programs, each run in a fresh interpreter, alternating, :data:`RUNS` times (``--runs``):
 
 - ``bare``: a plain Textual app (Header, a 30-row OptionList, a Static in a VerticalScroll, a
   TextArea, Footer: the app of TEXTUAL-research.md §8), from the parent's ``Popen`` to the
@@ -27,6 +27,7 @@ Run: ``uv run python -m bench.app_startup``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -38,7 +39,8 @@ from pathlib import Path
 
 from bench._common import emit
 
-RUNS = 5
+RUNS = 9
+"""Samples of each program (alternating); ``--runs N`` changes it."""
 TARGET_RATIO = 1.5
 REPO = Path(__file__).resolve().parent.parent
 
@@ -184,6 +186,9 @@ def _ms(values: list[float]) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Start-up of backchat --demo vs a bare app.")
+    parser.add_argument("--runs", type=int, default=RUNS, help="samples of each program")
+    runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as home:
         env = _env(home)
         bare_env = dict(env)
@@ -193,7 +198,7 @@ def main() -> None:
         _sample(BACKCHAT, backchat_env)
         bare: list[dict[str, float]] = []
         backchat: list[dict[str, float]] = []
-        for _ in range(RUNS):
+        for _ in range(runs):
             bare.append(_sample(BARE, bare_env))
             backchat.append(_sample(BACKCHAT, backchat_env))
 
@@ -206,7 +211,7 @@ def main() -> None:
     emit(
         {
             "benchmark": "app_startup",
-            "runs": RUNS,
+            "runs": runs,
             "bare_first_frame_ms": bare_ms,
             "bare_imports_done_ms": _ms([s["imported"] for s in bare]),
             "bare_samples_ms": [round(s["first_frame"] * 1000, 1) for s in bare],

@@ -16,12 +16,11 @@ import pytest
 
 from tests.keyrings import MemoryKeyring
 from tests.lines import LineReader
+from tests.subprocesses import REPO, run_python
 from tui import credentials
 from tui.__main__ import main
 from tui.demo import DEMO_TOKEN
 from tui.demo.server import DemoServer
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -49,14 +48,7 @@ def _python_m_tui(*args: str) -> subprocess.Popen[str]:
 
 
 def test_help_lists_the_subcommands() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "tui", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-m", "tui", "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: backchat")
     for command in ("login", "logout", "serve-demo"):

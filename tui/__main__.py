@@ -15,8 +15,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.config import ConfigError, Settings, load_file, resolve
+
+if TYPE_CHECKING:
+    from tui.demo.handle import DemoHandle
 
 # Environment variables Textual honours that would make any Textual app dump its screen to disk
 # or press keys by itself (TEXTUAL-research.md §9): not wanted in a chat client.
@@ -111,15 +115,9 @@ def _settings_from(args: argparse.Namespace) -> Settings:
 def run_app(settings: Settings, *, demo: bool, wire: str = "auto") -> int:
     for name in _UNSAFE_TEXTUAL_ENV:
         os.environ.pop(name, None)
-    demo_server = None
+    demo_server: DemoHandle | None = None
     if demo:
-        # In this process, in a thread. A child process (tui.demo.process) would import
-        # starlette and uvicorn on another core, but on a 2-vCPU machine under load it made
-        # start-up ~60 ms slower (median of 15, bench/app_startup.py): the child competes
-        # with the app for the same cores and has its own interpreter to start.
-        from tui.demo.server import start_demo_server
-
-        demo_server = start_demo_server(wire=wire)
+        demo_server = start_demo(wire)
         settings = demo_settings(settings, demo_server.base_url, demo_server.token)
     from tui.app import create_app
 
@@ -129,6 +127,24 @@ def run_app(settings: Settings, *, demo: bool, wire: str = "auto") -> int:
         if demo_server is not None:
             demo_server.stop()
     return 0
+
+
+def start_demo(wire: str) -> DemoHandle:
+    """The demo backend for ``backchat --demo``: a child process where the OS can hand it a socket.
+
+    In a child, the demo's imports (starlette, uvicorn), its start-up and every request it
+    serves run on the other core instead of taking the app's GIL on the way to the first page
+    (bench/app_startup.py). The parent binds the port itself, so the URL is known at once and
+    early requests wait in the kernel's backlog. Elsewhere (Windows: no fd passing) the demo
+    runs in a thread of this process.
+    """
+    if os.name == "posix":
+        from tui.demo.process import spawn_demo_server
+
+        return spawn_demo_server(wire=wire)
+    from tui.demo.server import start_demo_server
+
+    return start_demo_server(wire=wire)
 
 
 def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:

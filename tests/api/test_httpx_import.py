@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parent.parent.parent
+from tests.subprocesses import run_python
 
 CHECK = """
 import sys
@@ -22,13 +18,6 @@ print("ok")
 
 def test_client_import_skips_httpx_cli() -> None:
     # A fresh interpreter: in this one, uvicorn (the demo fixture) has long imported click.
-    result = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", CHECK)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

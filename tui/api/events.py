@@ -32,7 +32,7 @@ class EventKind(StrEnum):
 class StreamEvent(BaseModel):
     """One parsed event of ``POST /conversation``'s reply stream."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: EventKind
     delta: str = ""

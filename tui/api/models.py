@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 class ApiModel(BaseModel):
     """Base for every server model: keep unknown fields so nothing the server sends is lost."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 def parse_timestamp(value: Any) -> datetime | None:

@@ -15,13 +15,15 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+from textual.worker import Worker
 
 from tui.chat import Chat
 from tui.history import History
 from tui.sanitize import clean_line
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.footer import KeyFooter
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
 
@@ -117,6 +119,8 @@ class MainScreen(Screen[None]):
         """Reading and tidying: list paging, opening, rename, delete, archive, export."""
         self.chat = Chat(self)
         """Writing: send, stream, stop, regenerate, edit, continue."""
+        self._models_after_page = False
+        """Whether the model list is to be fetched when the list's page worker ends."""
 
     @property
     def backchat(self) -> BackchatApp:
@@ -135,7 +139,7 @@ class MainScreen(Screen[None]):
                 composer = Composer(id="composer")
                 composer.cursor_blink = self.backchat.cursor_blink
                 yield composer
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_title(None)
@@ -187,9 +191,21 @@ class MainScreen(Screen[None]):
         """
         if self.history.ready:
             self.history.resume()
+            self.chat.load_models()
         else:
+            # The model list serves only the picker and new chats: it is asked for once the
+            # list's first page has come (or failed), so the two requests do not compete on
+            # the way to the first page (bench/app_startup.py).
+            self._models_after_page = True
             self.history.reload_list()
-        self.chat.load_models()
+
+    @on(Worker.StateChanged)
+    def _list_page_settled(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "list-page" or not event.worker.is_finished:
+            return
+        if self._models_after_page:
+            self._models_after_page = False
+            self.chat.load_models()
 
     # -- focus -------------------------------------------------------------------------------
 

@@ -94,7 +94,6 @@ class Sidebar(Vertical):
         & > #sidebar-filter { display: none; }
         & > #sidebar-count { display: none; height: 1; text-wrap: nowrap; }
         &.-filtering > #sidebar-filter { display: block; }
-        &.-filtering > #sidebar-count, &.-empty > #sidebar-count { display: block; }
         & > .sidebar--count { text-style: dim; }
         & > .sidebar--marker { text-style: dim italic; }
     }
@@ -443,8 +442,10 @@ class Sidebar(Vertical):
     # -- header and count -------------------------------------------------------------------
 
     def _show_state(self) -> None:
+        # Loading and emptiness change several times on the way to the first frame; as classes
+        # of the sidebar, each change restyled its whole subtree (the list's seven component
+        # classes included), so they set the one line they affect directly.
         self.set_class(self.archived, "-archived")
-        self.set_class(self.is_loading, "-loading")
         label = "Archived" if self.archived else "Conversations"
         total = self.total
         loaded = self._list.loaded
@@ -458,7 +459,7 @@ class Sidebar(Vertical):
             parts.append((f" · {marker}", ".sidebar--marker"))
         self._header.update(Content.assemble(*parts))
         empty = not loaded and not self.is_loading and not self.has_more
-        self.set_class(empty and not self._list.filtering, "-empty")
+        self._count.display = self.has_class("-filtering") or (empty and not self._list.filtering)
         if self._list.filtering:
             shown = self._list.option_count
             self._count.update(Content(f"{shown:,} of {loaded:,} loaded"))
