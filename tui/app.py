@@ -58,7 +58,15 @@ class BackchatApp(App[None]):
             id="app.help",
             tooltip="Show every key binding",
         ),
-        Binding("f2", "account", "Account", id="app.account", tooltip="Account, models and limits"),
+        # Not in the footer, which keeps to the most used keys (see MainScreen.BINDINGS).
+        Binding(
+            "f2",
+            "account",
+            "Account",
+            id="app.account",
+            show=False,
+            tooltip="Account, models and limits",
+        ),
     ]
     """App-wide keys; the pane keys live on the main screen. All remappable by id."""
 

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 class MainScreen(Screen[None]):
     """The one screen users spend their time on."""
 
+    # The footer shows only the most used keys, so that it fits 120 columns (the snapshot
+    # size) whichever pane has the focus, with the pane's own keys in front: open or send, new
+    # chat, rename, delete, filter, help, quit, and stop or continue while they apply. Every
+    # other key has show=False and stays in the command palette, the ? dialog and the keymap.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "cycle_focus(1)", "Next pane", id="app.focus_next", show=False),
         Binding(
@@ -49,6 +53,7 @@ class MainScreen(Screen[None]):
             "archive",
             "Archive",
             id="conversation.archive",
+            show=False,
             tooltip="Archive, or unarchive in the archived list",
         ),
         Binding(
@@ -76,7 +81,12 @@ class MainScreen(Screen[None]):
             tooltip="Export the branch or the whole tree to Markdown or JSON",
         ),
         Binding(
-            "ctrl+r", "refresh", "Refresh", id="app.refresh", tooltip="Reload the list and chat"
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="app.refresh",
+            show=False,
+            tooltip="Reload the list and chat",
         ),
         Binding(
             "escape",

@@ -125,7 +125,6 @@ class ConversationList(OptionList):
             "enter",
             "select",
             "Open",
-            show=False,
             id="sidebar.open",
             tooltip="Open the highlighted conversation",
         ),

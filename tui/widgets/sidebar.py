@@ -78,6 +78,7 @@ class Sidebar(Vertical):
             "load_all",
             "Search all",
             id="sidebar.load_all",
+            show=False,  # the footer keeps to the most used keys (see MainScreen.BINDINGS)
             tooltip="Load every conversation so that the filter searches all of them",
         ),
     ]
