@@ -7,9 +7,11 @@ chunks, one every 20 ms (``demo.config.pace``), in each wire format. Measured wh
 
 - ``loop_lag_ms``: p50 / p95 / max of how late a 10 ms timer fires (how long the loop was
   blocked), from the first chunk shown until the final render is drawn;
+- ``settle_lag_ms``: the same, from then until the server's copy of the reply is drawn (the
+  re-fetch and the swap);
 - ``key_latency_ms``: ``pageup`` / ``pagedown`` alternately every 250 ms, sent like the driver
-  sends keys, until the transcript's scroll action runs (a key sent just before the end may
-  wait for the swap to the server's copy: that shows in the maximum);
+  sends keys, until the transcript's scroll action runs; sent until the swap is drawn, so a key
+  waiting for the swap shows in the maximum;
 - ``message_latency_ms``: a message posted every 250 ms until its handler runs;
 - ``final_render_ms``: from the last text chunk until the frame after the live reply's final
   render (``StreamingReply.finish``) was drawn;
@@ -18,9 +20,10 @@ chunks, one every 20 ms (``demo.config.pace``), in each wire format. Measured wh
 - ``cpu_s``: CPU time of the process (the demo server's thread included) and ``app_cpu_s``, of
   the app's event-loop thread alone, during the stream;
 - ``live_identical``: the live reply's final lines equal the whole text rendered at once;
-  ``final_identical``: the transcript's final message renders the same lines as a fresh
-  render of the whole reply at the same width; ``swap_identical``: the live reply and the
-  message replacing it show the same Markdown lines (nothing moves when they swap).
+  ``final_identical``: the transcript's final message renders the same lines, styles
+  included, as a fresh render of the whole reply at the same width; ``swap_identical``: the
+  live reply and the message replacing it show the same Markdown lines (nothing moves when
+  they swap).
 
 Run: ``uv run python -m bench.app_stream`` (``--wire classic|v1`` for one format only).
 """
@@ -36,7 +39,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from textual.content import Content
 from textual.pilot import Pilot
+from textual.style import Style
 
 from bench._common import emit, latency_stats, peak_rss_mib
 from tui.__main__ import demo_settings
@@ -49,14 +54,20 @@ from tui.demo.model import LONG_TRIGGER, reply_for
 from tui.demo.server import DemoServer, start_demo_server
 from tui.history import History
 from tui.widgets.message_view import MessageView
-from tui.widgets.streaming import MarkdownStrips, StreamingReply, render_piece
+from tui.widgets.streaming import StreamingReply, render_piece
 
 SIZE = (120, 40)
 PACE = 0.020
 LAG_PERIOD = 0.010
 PROBE_EVERY = 0.250
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
-TARGETS = {"loop_lag_p95_ms": 30.0, "loop_lag_max_ms": 100.0, "final_render_ms": 100.0}
+TARGETS = {
+    "loop_lag_p95_ms": 30.0,
+    "loop_lag_max_ms": 100.0,
+    "final_render_ms": 100.0,
+    "settle_lag_max_ms": 100.0,
+    "settled_ms": 150.0,
+}
 
 
 class Marks:
@@ -67,12 +78,19 @@ class Marks:
         self.live_lines: list[str] = []
         self.live_width = 0
         self.on_finish_drawn: Callable[[], object] = lambda: None
-        """Called on the frame after the live reply's final render (ends the sampling)."""
+        """Called on the frame after the live reply's final render (ends the stream's part)."""
+        self.on_shown_drawn: Callable[[], object] = lambda: None
+        """Called on the frame after the server's copy replaced the live reply (ends it all)."""
 
     def finish_drawn(self) -> None:
         if "finish_drawn" not in self.times:
             self.mark("finish_drawn")
             self.on_finish_drawn()
+
+    def shown_drawn(self) -> None:
+        if "shown_drawn" not in self.times:
+            self.mark("shown_drawn")
+            self.on_shown_drawn()
 
     def mark(self, name: str) -> None:
         self.times[name] = time.perf_counter()
@@ -93,23 +111,22 @@ def _instrument(app: BackchatApp, marks: Marks) -> None:
         finish(self, **kw)
         app.call_after_refresh(marks.finish_drawn)
 
-    show = History.show
+    show = History.show_session
 
-    def timed_show(self: History, conversation: Any, **kw: Any) -> None:
+    def timed_show(self: History, session: Any, **kw: Any) -> None:
         reply = self.screen.chat.reply
-        if reply is not None and reply.is_mounted:
-            # The live reply as it looked just before the server's copy replaced it.
-            widgets = list(reply.query(MarkdownStrips))
-            marks.live_width = widgets[0].size.width if widgets else 0
-            marks.live_lines = [
-                widget.render_line(y).text for widget in widgets for y in range(widget.size.height)
-            ]
-        show(self, conversation, **kw)
-        app.call_after_refresh(lambda: marks.times.setdefault("shown_drawn", time.perf_counter()))
+        rendered = reply.rendered() if reply is not None and reply.is_mounted else None
+        if rendered is not None:
+            # The live reply's lines just before the server's copy replaced it (read from its
+            # kept strips: painting 1,600 lines here would add to the time measured).
+            marks.live_width = rendered.width
+            marks.live_lines = [strip.text for strip in rendered.lines]
+        show(self, session, **kw)
+        app.call_after_refresh(marks.shown_drawn)
 
     ReplyRun.apply = timed_apply  # type: ignore[method-assign]
     StreamingReply.finish = timed_finish  # type: ignore[method-assign]
-    History.show = timed_show  # type: ignore[method-assign]
+    History.show_session = timed_show  # type: ignore[method-assign]
     app._bench_restore = (apply, finish, show)  # type: ignore[attr-defined]
 
 
@@ -117,7 +134,7 @@ def _restore(app: BackchatApp) -> None:
     apply, finish, show = app._bench_restore  # type: ignore[attr-defined]
     ReplyRun.apply = apply  # type: ignore[method-assign]
     StreamingReply.finish = finish  # type: ignore[method-assign]
-    History.show = show  # type: ignore[method-assign]
+    History.show_session = show  # type: ignore[method-assign]
 
 
 async def _until(pilot: Pilot[None], done: Callable[[], object]) -> None:
@@ -129,6 +146,14 @@ async def _until(pilot: Pilot[None], done: Callable[[], object]) -> None:
 def _body_lines(view: MessageView) -> list[str]:
     """The message's body as plain lines (the header line dropped)."""
     return view.render().plain.split("\n")[1:]
+
+
+def _segments(body: Content) -> list[list[tuple[str, Any]]]:
+    """Each line of a rendered body as (text, style) segments: what would be painted."""
+    return [
+        [(segment.text, segment.style) for segment in line.render_segments(Style())]
+        for line in body.split("\n", allow_blank=True)
+    ]
 
 
 async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, Any]:
@@ -174,16 +199,20 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
         transcript.focus()
 
         lags: list[float] = []
+        settle_lags: list[float] = []
+        streamed = asyncio.Event()
         done = asyncio.Event()
-        # Sampling ends on the frame that drew the final render, before the server's copy
-        # replaces the live reply (timed on its own as settled_ms).
-        marks.on_finish_drawn = done.set
+        # The stream's part ends on the frame that drew the final render; the settle's, on the
+        # frame that drew the server's copy in place of the live reply.
+        marks.on_finish_drawn = streamed.set
+        marks.on_shown_drawn = done.set
 
         async def sample_lag() -> None:
             while not done.is_set():
                 before = time.perf_counter()
                 await asyncio.sleep(LAG_PERIOD)
-                lags.append(max(0.0, time.perf_counter() - before - LAG_PERIOD))
+                lag = max(0.0, time.perf_counter() - before - LAG_PERIOD)
+                (settle_lags if streamed.is_set() else lags).append(lag)
 
         async def probe() -> None:
             keys = ("pageup", "pagedown")
@@ -202,12 +231,12 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
         wall_start = time.perf_counter()
         sampler = asyncio.create_task(sample_lag())
         prober = asyncio.create_task(probe())
-        await done.wait()
+        await streamed.wait()
         cpu = time.process_time() - cpu_start
         app_cpu = time.thread_time() - thread_start
         wall = time.perf_counter() - wall_start
+        await done.wait()
         await asyncio.gather(sampler, prober)
-        await _until(pilot, lambda: "shown_drawn" in marks.times)
         await app.workers.wait_for_complete()
         await pilot.pause()
         _restore(app)
@@ -224,6 +253,7 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
             position=0,
         )
         fresh_body, _ = fresh._render_body(width, app.ansi_theme)
+        final_body = last._body.content if last._body is not None else Content("")
         final_lines = _body_lines(last)
         whole = [strip.text for strip in render_piece(full, marks.live_width, follows=False)]
         times = marks.times
@@ -233,6 +263,7 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
             "chunks": len(reply_for(LONG_TRIGGER).chunks),
             "pace_ms": PACE * 1000,
             "loop_lag_ms": latency_stats(lags),
+            "settle_lag_ms": latency_stats(settle_lags),
             "key_latency_ms": latency_stats(key_latency),
             "message_latency_ms": latency_stats(message_latency),
             "final_render_ms": round((times["finish_drawn"] - times["last_chunk"]) * 1000, 1),
@@ -242,7 +273,8 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
             "wall_s": round(wall, 2),
             "final_text_matches": last.message.text == full,
             "live_identical": marks.live_lines == whole,
-            "final_identical": final_lines == fresh_body.plain.split("\n"),
+            "final_identical": final_lines == fresh_body.plain.split("\n")
+            and _segments(final_body) == _segments(fresh_body),
             "swap_identical": [line.rstrip() for line in marks.live_lines]
             == [line.rstrip() for line in final_lines[: len(marks.live_lines)]],
         }
@@ -260,6 +292,9 @@ async def run(wires: list[str]) -> dict[str, Any]:
             "loop_lag_p95": result["loop_lag_ms"]["p95"] < TARGETS["loop_lag_p95_ms"],
             "loop_lag_max": result["loop_lag_ms"]["max"] < TARGETS["loop_lag_max_ms"],
             "final_render": result["final_render_ms"] < TARGETS["final_render_ms"],
+            "settle_lag_max": result["settle_lag_ms"].get("max", 0.0)
+            < TARGETS["settle_lag_max_ms"],
+            "settled": result["settled_ms"] < TARGETS["settled_ms"],
         }
         for result in results
     }

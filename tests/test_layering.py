@@ -1,15 +1,30 @@
-"""The headless core (client, tree, demo backend) must never pull in Textual."""
+"""Import boundaries: the headless core never pulls in Textual, and start-up stays lean."""
 
-import subprocess
-import sys
+from __future__ import annotations
+
+import json
 
 import pytest
+
+from tests.subprocesses import run_python
+
+
+def _loaded_after(imports: str, modules: list[str]) -> list[str]:
+    found = f"[m for m in {modules!r} if m in sys.modules]"
+    code = f"import json, sys, {imports}; print(json.dumps({found}))"
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
 
 
 @pytest.mark.parametrize("module", ["tui.api", "tui.conversation", "tui.demo"])
 def test_core_does_not_import_textual(module: str) -> None:
-    code = f"import sys, {module}; print('textual' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "False", f"importing {module} imported textual"
+    assert _loaded_after(module, ["textual"]) == [], f"importing {module} imported textual"
+
+
+def test_the_app_starts_without_the_markdown_stack() -> None:
+    # What the first frame and the list's first page need, and nothing for rendering messages:
+    # Rich's Markdown, markdown-it and Pygments load later, in a thread (tui.render.warm_up).
+    heavy = ["markdown_it", "rich.markdown", "rich.syntax", "pygments"]
+    assert _loaded_after("tui.__main__, tui.app, tui.screens.main", heavy) == []

@@ -8,6 +8,7 @@ continue offered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker
@@ -46,7 +47,11 @@ class Chat:
         """Unsent text per conversation (NEW_CHAT_KEY for a new chat), kept while the app runs."""
         self.draft_key: str = NEW_CHAT_KEY
         self.worker: Worker[None] | None = None
+        self.run: ReplyRun | None = None
+        """The latest reply run (streaming, settling or done)."""
         self.reply: StreamingReply | None = None
+        self._waiting: tuple[str, Callable[[], None]] | None = None
+        """(draft key, action) asked for while the last reply was being synced: run after."""
         self.editing: VisibleMessage | None = None
         """The user message being edited into a new branch, if any."""
 
@@ -60,7 +65,8 @@ class Chat:
 
     @property
     def streaming(self) -> bool:
-        return self.worker is not None and self.worker.is_running
+        """Whether a reply is streaming (what stop stops)."""
+        return self.run is not None and self.run.phase == "streaming"
 
     # -- models and new chats ----------------------------------------------------------------
 
@@ -128,7 +134,7 @@ class Chat:
     # -- sending -----------------------------------------------------------------------------
 
     def send_prompt(self, text: str) -> None:
-        if self.streaming:
+        if self.streaming or self._after_sync(lambda: self._send_unchanged(text)):
             return
         session = self.history.session
         editing = self.editing
@@ -174,8 +180,10 @@ class Chat:
         When the branch ends with a prompt that got no reply (an error in the stream), this
         asks for its reply again, as the web app's retry does.
         """
+        if self.streaming or self._after_sync(self.regenerate):
+            return
         session = self.history.session
-        if self.streaming or session is None or not session.messages:
+        if session is None or not session.messages:
             return
         last = session.messages[-1]
         if last.role == "user":
@@ -216,8 +224,10 @@ class Chat:
 
     def continue_reply(self) -> None:
         """Continue a reply cut at max_tokens (or broken off); shown as one message."""
+        if self.streaming or self._after_sync(self.continue_reply):
+            return
         session = self.history.session
-        if self.streaming or session is None or not session.messages:
+        if session is None or not session.messages:
             return
         last = session.messages[-1]
         if last.role != "assistant":
@@ -271,6 +281,54 @@ class Chat:
             self._set_editing(None)
             self.screen.composer.text = self.drafts.pop(self.draft_key, "")
 
+    # -- syncing with the server after a reply ----------------------------------------------
+
+    def _after_sync(self, action: Callable[[], None]) -> bool:
+        """Whether ``action`` must wait for the last reply to be synced with the server's tree.
+
+        Until it is (while it settles, or after reloading the conversation failed), the session
+        predates the reply: a prompt sent now would hang from the message before it. A failed
+        reload is tried again now; ``action`` runs once the tree is shown, and is dropped (the
+        prompt stays in the composer, the user is told) if reloading fails again.
+        """
+        run = self.run
+        if run is None or run.phase == "streaming":
+            return False
+        if run.phase == "done":
+            if not (run.unsynced and run.reply.is_attached):
+                return False  # in sync, or the user opened something else since
+            run.phase = "settling"
+            self.screen.run_worker(run.resync(), group="settle")
+        self._waiting = (self.draft_key, action)
+        return True
+
+    def synced(self, run: ReplyRun, error: ApiError | None) -> None:
+        """``run``'s reply is synced with the server's tree, or reloading failed (``error``)."""
+        waiting, self._waiting = self._waiting, None
+        if error is not None:
+            if waiting is not None:
+                self.app.report_error(error, "Not sent: reloading the conversation failed")
+            elif not run.outcome.broken:
+                # A broken reply says so already; this one looks finished but is not in sync.
+                self.app.report_error(error, "Reply kept; reloading failed (retried on next send)")
+            return
+        if waiting is not None and run is self.run and waiting[0] == self.draft_key:
+            waiting[1]()
+
+    def new_chat_saved(self, conversation_id: str) -> None:
+        """The new chat on screen is now saved as ``conversation_id``: it keeps its draft (and
+        what waits to be sent), rather than leaving them behind as a new chat's."""
+        if self.draft_key != NEW_CHAT_KEY:
+            return
+        self.draft_key = conversation_id
+        if self._waiting is not None and self._waiting[0] == NEW_CHAT_KEY:
+            self._waiting = (conversation_id, self._waiting[1])
+
+    def _send_unchanged(self, text: str) -> None:
+        # Sent after the sync only if the composer still holds it (it was not edited meanwhile).
+        if self.screen.composer.text.strip() == text:
+            self.send_prompt(text)
+
     def _model_of(self, session: OpenConversation) -> str:
         for message in reversed(session.messages):
             if message.model_slug:
@@ -303,8 +361,8 @@ class Chat:
         self.reply = StreamingReply(model_slug=request.model, initial_text=request.initial_text)
         transcript.mount_reply(self.reply)
         self.screen.composer.busy = True
-        run = ReplyRun(self, request, self.reply, shown_prompt)
-        self.worker = self.screen.run_worker(run.run(), group="stream", exclusive=True)
+        self.run = ReplyRun(self, request, self.reply, shown_prompt)
+        self.worker = self.screen.run_worker(self.run.run(), group="stream", exclusive=True)
 
     def keep_partial(self, reply: StreamingReply) -> None:
         """Show a broken-off reply the server did not keep again, under the thread just shown."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from tui.chat import Chat
 
 Action = Literal["next", "variant", "continue"]
+Phase = Literal["streaming", "settling", "done"]
 
 FRAME_WAIT = 0.5
 """Seconds to wait for the final render to be drawn before syncing with the server."""
@@ -88,7 +90,13 @@ class ReplyRun:
         self.shown_prompt = shown_prompt
         """The prompt shown at once (None for regenerate / continue): put back on failure."""
         self.outcome = Outcome(conversation_id=request.conversation_id)
+        self.phase: Phase = "streaming"
+        """Streaming, then settling (showing the server's tree), then done."""
+        self.unsynced = False
+        """Reloading the conversation after the reply failed: the session predates the reply."""
         self._following_checked = False
+        self._mark: str | None = None
+        self._title: str | None = None
 
     async def run(self) -> None:
         """The stream worker: stream, then settle (a stop settles in a worker of its own)."""
@@ -110,6 +118,7 @@ class ReplyRun:
                     self.apply(event)
         except ApiError as error:
             chat.screen.composer.busy = False
+            self.phase = "done"
             self.failed_before_stream(error)
             return
         except asyncio.CancelledError:
@@ -117,6 +126,7 @@ class ReplyRun:
             self.outcome.stopped = True
             self.reply.finish(status="stopped", note=FINISH_NOTES["stopped"][1])
             chat.screen.composer.busy = False
+            self.phase = "settling"
             chat.screen.run_worker(self.settle(), group="settle")
             raise
         chat.screen.composer.busy = False
@@ -177,12 +187,12 @@ class ReplyRun:
         marked, with continue and retry offered; if the server kept nothing of it, the live
         widget stays under the server's thread with what had arrived.
         """
-        chat, request, outcome, reply = self.chat, self.request, self.outcome, self.reply
-        mark: str | None = None
+        self.phase = "settling"
+        outcome, reply = self.outcome, self.reply
         if outcome.stopped:
-            mark = "stopped"
+            self._mark = "stopped"
         elif outcome.broken:
-            mark = "interrupted"
+            self._mark = "interrupted"
             reply.finish(text=self._full(outcome.text), status="interrupted")
             reason = clean_line(outcome.error or "The reply broke off.", limit=160)
             reply.set_status("interrupted", f"{reason} · {FINISH_NOTES['interrupted'][1]}")
@@ -190,37 +200,57 @@ class ReplyRun:
             reply.finish(text=self._full(outcome.text), status="done")
             if outcome.finish_type == "max_tokens":
                 reply.set_status("max_tokens", FINISH_NOTES["max_tokens"][1])
+        await self._syncing(self._first_sync())
 
-        cid = outcome.conversation_id
-        if not cid:
-            return
-        if reply.is_attached:
-            # Let the final render reach the screen first: the server's copy replacing it can
-            # take a while to lay out for a long reply (bench/app_stream.py: settled_ms).
-            drawn = asyncio.Event()
-            reply.call_after_refresh(drawn.set)
-            # Bounded: a reply removed meanwhile never refreshes, and this run must end.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(drawn.wait(), FRAME_WAIT)
-        title = outcome.title
-        if request.conversation_id is None and not title and not request.temporary:
-            title = await self._generated_title(cid, outcome.message_id)
+    async def resync(self) -> None:
+        """Reload once more after a failed sync (the user's next action waits for it)."""
+        self.phase = "settling"
+        await self._syncing(self.sync())
+
+    async def _syncing(self, sync: Awaitable[ApiError | None]) -> None:
+        """Run ``sync``, then tell the chat (what the user asked for meanwhile runs now)."""
         try:
-            conversation = await chat.app.client.conversation(cid)
+            error = await sync
+        finally:
+            self.phase = "done"
+        self.chat.synced(self, error)
+
+    async def _first_sync(self) -> ApiError | None:
+        outcome, request = self.outcome, self.request
+        if not outcome.conversation_id:
+            return None  # refused before the server made a conversation: nothing to show
+        self._title = outcome.title
+        if request.conversation_id is None and not outcome.title and not request.temporary:
+            self._title = await self._generated_title(outcome.conversation_id, outcome.message_id)
+        return await self.sync()
+
+    async def sync(self) -> ApiError | None:
+        """Reload the conversation and show it, the server's copy of the reply replacing the
+        live one; returns the error if reloading failed (the reply then stays as it is).
+
+        The new messages are rendered off the event loop before the swap (the live reply's
+        lines are reused for the same text), so a long reply is swapped in one short frame.
+        """
+        chat, request, outcome, reply = self.chat, self.request, self.outcome, self.reply
+        cid = outcome.conversation_id or ""
+        fetching = asyncio.ensure_future(chat.app.client.conversation(cid))
+        try:
+            await self._drawn()
+            conversation = await fetching
         except ApiError as error:
-            if not outcome.broken:
-                chat.app.report_error(error, "Reloading the conversation")
-            return
-        if title:
-            conversation.title = title
+            self.unsynced = True
+            return error
+        finally:
+            fetching.cancel()  # done already, unless this worker is being cancelled
+        self.unsynced = False
+        if self._title:
+            conversation.title = self._title
         history = chat.history
         if not request.temporary:
             item = history.item_for_new(cid, conversation.title or "New chat")
             chat.screen.sidebar.move_to_top(item)
-        if history.session is not None and history.session.id != cid:
-            return  # the user opened another conversation meanwhile
-        if request.conversation_id is None and history.session is None and chat.reply is not reply:
-            return  # a newer new chat replaced this one on screen
+        if self._superseded():
+            return None
         kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
         if kept:
             history.branches.remember(cid, outcome.message_id or "")
@@ -228,20 +258,44 @@ class ReplyRun:
             # No reply on the server (an in-stream error): the prompt is the branch's end.
             history.branches.remember(cid, request.message_id)
         chat.new_chat_model = None
-        mark = mark if kept else None
-        if request.conversation_id is None:
-            # A new chat: the pane showed no conversation yet, so it is shown whole.
-            history.show(conversation, mark_last=mark)
+        new_chat = request.conversation_id is None
+        # Only what is below the kept messages changes: no re-render above, no scroll jump
+        # for a user who scrolled up to read while the reply streamed. A new chat: the pane
+        # showed no conversation yet, so it is shown whole.
+        keep = 0 if new_chat else request.keep_position
+        session = history.session_for(conversation, mark_last=self._mark if kept else None)
+        await chat.screen.transcript.prepare(session.messages[keep:], reply.rendered())
+        if self._superseded():
+            return None  # the user moved on while it rendered: the prepared views are dropped
+        if new_chat:
+            chat.new_chat_saved(cid)
+        history.show_session(session, keep_from=None if new_chat else keep)
+        if new_chat:
             if not kept and outcome.broken:
                 chat.keep_partial(reply)
-            return
-        # Only what is below the kept messages changes: no re-render above, no scroll jump
-        # for a user who scrolled up to read while the reply streamed.
-        history.show(conversation, mark_last=mark, keep_from=request.keep_position)
-        if kept or not outcome.broken:
+        elif kept or not outcome.broken:
             reply.remove()  # the server's copy of the reply now shows in its place
         # else: the server kept nothing of the reply; what arrived stays below the thread,
         # marked, as it was while streaming.
+        return None
+
+    async def _drawn(self) -> None:
+        """Wait until the live reply's final render is on screen: the swap is laid out next."""
+        if not self.reply.is_attached:
+            return
+        drawn = asyncio.Event()
+        self.reply.call_after_refresh(drawn.set)
+        # Bounded: a reply removed meanwhile never refreshes, and this run must end.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(drawn.wait(), FRAME_WAIT)
+
+    def _superseded(self) -> bool:
+        """Whether the pane moved on: another conversation opened, or a newer new chat."""
+        session = self.chat.history.session
+        if session is not None and session.id != self.outcome.conversation_id:
+            return True
+        new_chat = self.request.conversation_id is None
+        return new_chat and session is None and self.chat.reply is not self.reply
 
     def _full(self, text: str) -> str | None:
         """The reply's whole text (a continuation includes the part before), None if unknown."""

@@ -147,24 +147,40 @@ class History:
     ) -> None:
         """Show a fetched conversation on the remembered (or server's current) branch.
 
+        ``mark_last`` and ``keep_from``: see :meth:`session_for` and :meth:`show_session`.
+        """
+        session = self.session_for(conversation, keep_branch=keep_branch, mark_last=mark_last)
+        self.show_session(session, keep_from=keep_from)
+
+    def session_for(
+        self, conversation: Conversation, *, keep_branch: bool = True, mark_last: str | None = None
+    ) -> OpenConversation:
+        """A fetched conversation on the remembered (or server's current) branch, not shown yet.
+
         ``mark_last`` ("stopped" / "interrupted") marks the last reply as broken off, so the
-        transcript says so and continue is offered. ``keep_from``: the conversation is already
-        on screen and only messages from that position on changed (a reply was written); the
-        ones above stay as they are, and so does the scroll position.
+        transcript says so and continue is offered.
         """
         leaf = self.branches.leaf_for(conversation) if keep_branch else None
-        self.session = OpenConversation.build(conversation, leaf)
+        session = OpenConversation.build(conversation, leaf)
         if mark_last:
-            self.session.mark_last_reply(mark_last)
+            session.mark_last_reply(mark_last)
+        return session
+
+    def show_session(self, session: OpenConversation, *, keep_from: int | None = None) -> None:
+        """Make ``session`` the open conversation and show it.
+
+        ``keep_from``: the conversation is already on screen and only messages from that
+        position on changed (a reply was written); the ones above stay as they are, and so does
+        the scroll position.
+        """
+        self.session = session
         self._remember()
-        self.screen.set_title(self.session.title, self._detail())
+        self.screen.set_title(session.title, self._detail())
         transcript = self.screen.transcript
-        if keep_from is not None and transcript.conversation_id == self.session.id:
-            transcript.replace_from(keep_from, self.session.messages)
+        if keep_from is not None and transcript.conversation_id == session.id:
+            transcript.replace_from(keep_from, session.messages)
         else:
-            transcript.show(
-                self.session.messages, conversation_id=self.session.id, title=self.session.title
-            )
+            transcript.show(session.messages, conversation_id=session.id, title=session.title)
         self.screen.chat.conversation_changed()
 
     def switch_branch(self, node_id: str, index: int) -> None:

@@ -33,10 +33,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import TYPE_CHECKING
 
 from tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # After the indentation: a run of 3+ backticks or tildes, and the info string.
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
@@ -60,8 +63,16 @@ _SEQUENCE_STARTERS = ("\x1b", "\x90", "\x98", "\x9b", "\x9d", "\x9e", "\x9f")
 # Any control character other than TAB: the line is cleaned before it is looked at.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
-# The parser Rich's Markdown uses (rich.markdown.Markdown.__init__, rich 15.0.0).
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
+
+@cache
+def _parser() -> MarkdownIt:
+    """The parser Rich's Markdown uses (rich.markdown.Markdown.__init__, rich 15.0.0).
+
+    Made on first use: markdown-it-py is not needed until a reply streams (see tui.render).
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt().enable("strikethrough").enable("table")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +283,8 @@ def is_safe_cut(text: str, cut: int) -> bool:
         return False
     # Parsed as the renderer parses it: after the sanitiser.
     head = clean_text(text[:cut])
-    whole = _PARSER.parse(head + clean_text(text[cut:]))
-    first = _PARSER.parse(head)
+    whole = _parser().parse(head + clean_text(text[cut:]))
+    first = _parser().parse(head)
     if whole[: len(first)] != first or len(whole) == len(first):
         return False
     following = whole[len(first)].map

@@ -8,30 +8,81 @@ light widget per message with Rich-rendered Markdown costs 6.4 s / 85 MiB in tot
 Besides the Markdown renderable this module holds the other pure pieces of message display:
 one renderable per :class:`~tui.conversation.Block`, pre-rendering a renderable to styled
 ``Text`` at a fixed width (what :class:`~tui.widgets.message_view.MessageView` caches), and
-finding the code blocks that the copy-code key cycles through.
+finding the code blocks that the copy-code key cycles through. Colours follow the app's theme:
+Rich's Markdown styles and Pygments themes assume a dark terminal, so a light theme gets its own
+(:func:`markdown_colours`).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown as RichMarkdown
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.style import Style as RichStyle
-from rich.syntax import Syntax
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
+from rich.theme import Theme
 from textual.content import Content, Span
 from textual.style import Style
 
 from tui.conversation import Block, BlockKind
 from tui.sanitize import clean_line, clean_text
 
-CODE_THEME = "monokai"
-"""Pygments theme for fenced code blocks."""
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@dataclass(frozen=True)
+class MarkdownColours:
+    """How messages are coloured on one kind of background, dark or light."""
+
+    code_theme: str
+    """Pygments style of code blocks (fenced, and the code of tool calls)."""
+    styles: Theme | None
+    """Rich's named Markdown styles to replace while rendering; None keeps Rich's own."""
+
+
+DARK_COLOURS = MarkdownColours(code_theme="monokai", styles=None)
+"""Rich's Markdown styles were made for dark terminals: only the code theme is ours."""
+
+LIGHT_COLOURS = MarkdownColours(
+    code_theme="xcode",
+    styles=Theme(
+        {
+            # Rich's "bold cyan on black" is a black bar on a light background; this matches
+            # the code blocks' white and xcode's keyword purple.
+            "markdown.code": "bold #a90d91 on #ffffff",
+            "markdown.code_block": "#000000 on #ffffff",
+            # bright_yellow (a pale orange in Textual's light ANSI palette) cannot be read.
+            "markdown.kbd": "bold #7a5200",
+        },
+        inherit=False,
+    ),
+)
+"""A light Pygments style with the few Rich styles that do not read on a light background;
+the rest (headings, quotes, links) are ANSI colours, which Textual's light palette darkens."""
+
+
+def markdown_colours(ansi_theme: TerminalTheme | None) -> MarkdownColours:
+    """The colours for messages shown with ``ansi_theme`` (the app's ``App.ansi_theme``).
+
+    Textual's ``App.ansi_theme`` is ``ansi_theme_light`` exactly when ``current_theme.dark`` is
+    false (checked on 8.2.8), so the palette the widgets already pass for mapping ANSI colours
+    also tells a light theme from a dark one: a light background means a light theme. ``None``
+    (no app: tests, benchmarks) is dark, like Rich's defaults.
+    """
+    if ansi_theme is None:
+        return DARK_COLOURS
+    red, green, blue = ansi_theme.background_color
+    luma = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return LIGHT_COLOURS if luma > 127.5 else DARK_COLOURS
+
 
 LABEL_STYLE = "dim"
 """Rich style of the small labels ("python", "output") and of the folded one-liners."""
@@ -42,10 +93,21 @@ THOUGHTS_STYLE = "dim italic"
 ERROR_STYLE = "bold red"
 """Rich style of an error block: red reads as an error on dark and light backgrounds alike."""
 
-# Rich renders Markdown through markdown-it-py; parsing fences with the same parser (same
-# CommonMark rules: ``` and ~~~, info strings, fences inside lists and quotes, an unclosed fence
-# running to the end) means "code block 2/3" is exactly the second block the reader sees.
-_FENCE_PARSER = MarkdownIt("commonmark")
+# Rich's Markdown and Syntax, markdown-it-py and Pygments are imported where they are first
+# used, not with this module: together they cost ~70 ms, which the first frame and the list's
+# first page do not need (bench/app_startup.py). :func:`warm_up` loads them in a thread once the
+# list is on screen, before a conversation is opened.
+
+
+@cache
+def _fence_parser() -> MarkdownIt:
+    """Rich renders Markdown through markdown-it-py; parsing fences with the same parser (same
+    CommonMark rules: ``` and ~~~, info strings, fences inside lists and quotes, an unclosed
+    fence running to the end) means "code block 2/3" is exactly the second block the reader
+    sees."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def render_console() -> Console:
@@ -69,37 +131,71 @@ _RENDER_CONSOLE = render_console()
 """The event loop's console."""
 
 
-def markdown_renderable(text: str) -> RichMarkdown:
+class _WithStyles:
+    """Renders a renderable with some of the console's named styles replaced.
+
+    Rich Markdown looks its styles up by name on the console (``markdown.code``...) and has no
+    per-instance setting for them (rich 15.0.0), so they are pushed onto the console's theme
+    stack for this render only. The segments are collected before the styles are popped again:
+    Rich resolves style names lazily, while the segments are iterated.
+    """
+
+    def __init__(self, renderable: RenderableType, styles: Theme) -> None:
+        self.renderable = renderable
+        """What to render."""
+        self.styles = styles
+        """The named styles in force while it renders."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        with console.use_theme(self.styles):
+            segments = list(console.render(self.renderable, options))
+        yield from segments
+
+
+def markdown_renderable(text: str, ansi_theme: TerminalTheme | None = None) -> RenderableType:
     """A message's Markdown as a Rich renderable: sanitised, no OSC 8 hyperlinks.
 
-    ``hyperlinks=False`` because Rich would emit OSC 8 links for any scheme (ssh:, file:...);
-    the URL is shown as text instead.
+    Coloured for ``ansi_theme``'s background (:func:`markdown_colours`). ``hyperlinks=False``
+    because Rich would emit OSC 8 links for any scheme (ssh:, file:...); the URL is shown as
+    text instead.
     """
-    return RichMarkdown(clean_text(text), code_theme=CODE_THEME, hyperlinks=False)
+    from rich.markdown import Markdown as RichMarkdown
+
+    colours = markdown_colours(ansi_theme)
+    markdown = RichMarkdown(clean_text(text), code_theme=colours.code_theme, hyperlinks=False)
+    return markdown if colours.styles is None else _WithStyles(markdown, colours.styles)
 
 
-def code_renderable(code: str, language: str | None) -> RenderableType:
-    """A tool call's code: a dim language label over syntax-highlighted code."""
+def code_renderable(
+    code: str, language: str | None, ansi_theme: TerminalTheme | None = None
+) -> RenderableType:
+    """A tool call's code: a dim language label over code highlighted for ``ansi_theme``."""
+    from rich.syntax import Syntax
+
     lexer = clean_line(language or "", limit=40) or "text"
     # An unknown lexer name makes Rich fall back to plain text, so a strange language from the
     # server cannot fail here.
     syntax = Syntax(
         clean_text(code),
         lexer,
-        theme=CODE_THEME,
+        theme=markdown_colours(ansi_theme).code_theme,
         word_wrap=True,
         padding=(0, 1),
     )
     return Group(Text(lexer, style=LABEL_STYLE), syntax)
 
 
-def block_renderable(block: Block) -> RenderableType:
-    """One block of a message as a Rich renderable; every string is sanitised first."""
+def block_renderable(block: Block, ansi_theme: TerminalTheme | None = None) -> RenderableType:
+    """One block of a message as a Rich renderable; every string is sanitised first.
+
+    ``ansi_theme`` is the one the block will be rendered with (:func:`render_to_content`): it
+    picks dark or light colours for Markdown and code.
+    """
     kind = block.kind
     if kind is BlockKind.MARKDOWN:
-        return markdown_renderable(block.text)
+        return markdown_renderable(block.text, ansi_theme)
     if kind is BlockKind.CODE:
-        return code_renderable(block.text, block.language or block.label)
+        return code_renderable(block.text, block.language or block.label, ansi_theme)
     if kind is BlockKind.OUTPUT:
         return Group(
             Text(clean_line(block.label or "output", limit=40), style=LABEL_STYLE),
@@ -148,15 +244,26 @@ def render_to_content(
     renderer again, and Textual can select text in it with the mouse (it cannot in a live Rich
     renderable: TEXTUAL-research.md §2). The price is a re-render when the width changes.
 
-    Segments go straight into ``Content`` spans, with each distinct Rich style converted once:
-    building a Rich ``Text`` first and converting it with ``Content.from_rich_text`` cost 60 %
-    more per message (measured on Textual 8.2.8). ``ansi_theme`` is the app's, so that ANSI
-    colours (Rich Markdown's inline code, quotes) map like the rest of the app. Off the event
-    loop, pass a ``console`` of that thread's own (:func:`render_console`).
+    ``ansi_theme`` is the app's, so that ANSI colours (Rich Markdown's inline code, quotes) map
+    like the rest of the app. Off the event loop, pass a ``console`` of that thread's own
+    (:func:`render_console`).
     """
     console = console or _RENDER_CONSOLE
     options = console.options.update_width(max(1, width))
     lines = console.render_lines(renderable, options, pad=False)
+    return lines_to_content(lines, ansi_theme), max(1, len(lines))
+
+
+def lines_to_content(
+    lines: Iterable[Iterable[Segment]], ansi_theme: TerminalTheme | None = None
+) -> Content:
+    """Lines already rendered by Rich, as one ``Content`` (what :func:`render_to_content` shows).
+
+    Segments go straight into ``Content`` spans, with each distinct Rich style converted once:
+    building a Rich ``Text`` first and converting it with ``Content.from_rich_text`` cost 60 %
+    more per message (measured on Textual 8.2.8). Also takes a live reply's rendered strips, so
+    the message replacing it needs no second Markdown render.
+    """
     convert = _style_converter(ansi_theme)
     parts: list[str] = []
     spans: list[Span] = []
@@ -173,7 +280,7 @@ def render_to_content(
                 spans.append(Span(position, end, convert(style)))
             parts.append(text)
             position = end
-    return Content("".join(parts), spans), max(1, len(lines))
+    return Content("".join(parts), spans)
 
 
 def render_to_text(renderable: RenderableType, width: int) -> Text:
@@ -223,15 +330,19 @@ def warm_up(languages: Iterable[str] = WARM_LANGUAGES) -> None:
     lexer), which would land on the frame that opens a conversation. Safe to run in a thread:
     it uses its own console, not the one the widgets render with.
     """
+    from rich.syntax import Syntax
+
     console = render_console()
     fences = "\n\n".join(f"```{language}\nx\n```" for language in languages)
     console.render_lines(markdown_renderable(f"# t\n\n- *a* `b`\n\n{fences}"), pad=False)
+    # The light code theme's Pygments module too, so that switching theme does not import it.
+    Syntax.get_theme(LIGHT_COLOURS.code_theme)
 
 
 def fenced_code(markdown: str) -> list[str]:
     """The contents of the fenced code blocks in ``markdown``, in reading order."""
     try:
-        tokens = _FENCE_PARSER.parse(clean_text(markdown))
+        tokens = _fence_parser().parse(clean_text(markdown))
     except Exception:
         # markdown-it is robust, but a copy key must never take the app down over odd input.
         return []

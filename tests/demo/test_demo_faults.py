@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -83,6 +84,31 @@ def test_latency(demo: DemoServer, api: httpx.Client) -> None:
     assert time.perf_counter() - started >= 0.2
     demo.reset()
     assert demo.faults.latency == 0.0
+
+
+def test_hold_keeps_one_request_of_its_kind_until_released(
+    demo: DemoServer, api: httpx.Client
+) -> None:
+    hold = demo.faults.hold(on="read")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(api.get, MODELS)
+        assert hold.reached.wait(10)
+        # Other kinds of request are not held meanwhile.
+        assert api.patch("/backend-api/conversation/none", json={"title": "x"}).status_code
+        assert not held.done()
+        hold.release()
+        assert held.result(timeout=10).status_code == 200
+    # Used up: the next read goes straight through.
+    assert api.get(MODELS).status_code == 200
+
+
+def test_reset_lets_held_requests_go(demo: DemoServer, api: httpx.Client) -> None:
+    hold = demo.faults.hold()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(api.get, MODELS)
+        assert hold.reached.wait(10)
+        demo.reset()
+        assert held.result(timeout=10).status_code == 200
 
 
 @pytest.mark.parametrize("v1", [False, True])

@@ -87,6 +87,9 @@ class DemoApi:
                 )
                 if self.faults.latency > 0:
                     await anyio.sleep(self.faults.latency)
+                hold = self.faults.take_hold(_kind(request.method, path))
+                if hold is not None:
+                    await anyio.to_thread.run_sync(hold.wait)
             if request.headers.get("authorization") != f"Bearer {self.token}":
                 return JSONResponse(bodies.TOKEN_EXPIRED, status_code=401)
             if not control:

@@ -11,7 +11,7 @@ access goes through a lock.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STATUS_FAULTS = (
     "rate_limit_concurrent",
@@ -35,6 +35,28 @@ FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS
 KINDS = ("any", "send", "read", "write")
 """``send``: POST /conversation; ``read``: GETs; ``write``: PATCH and the other POSTs."""
 
+HOLD_LIMIT = 30.0
+"""Seconds a held request waits at most, so a test that forgets to release cannot hang."""
+
+
+@dataclass
+class Hold:
+    """One request of kind ``on`` kept waiting by the server until :meth:`release`."""
+
+    on: str
+    """The kind of request it catches (see :data:`KINDS`)."""
+    reached: threading.Event = field(default_factory=threading.Event)
+    """Set once a request has been caught and is waiting."""
+    released: threading.Event = field(default_factory=threading.Event)
+    """Set to let the request go on."""
+
+    def release(self) -> None:
+        self.released.set()
+
+    def wait(self) -> None:
+        """The server's side: wait until released (at most :data:`HOLD_LIMIT`)."""
+        self.released.wait(HOLD_LIMIT)
+
 
 class Faults:
     """Armed faults plus the ``latency`` setting."""
@@ -43,6 +65,8 @@ class Faults:
         self._lock = threading.Lock()
         self._armed: dict[str, tuple[int, str]] = {}
         self._latency = 0.0
+        self._holds: list[Hold] = []
+        """Holds not used yet, then holds that caught a request (released on :meth:`clear`)."""
 
     @property
     def latency(self) -> float:
@@ -71,15 +95,39 @@ class Faults:
         with self._lock:
             self._armed[name] = (times, on)
 
+    def hold(self, *, on: str = "any") -> Hold:
+        """Keep the next request of kind ``on`` waiting until the hold is released.
+
+        For tests that act while a request is in flight (a reload, say), with no timing guess.
+        """
+        if on not in KINDS:
+            raise ValueError(f"unknown request kind {on!r}; known: {', '.join(KINDS)}")
+        hold = Hold(on)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def take_hold(self, kind: str) -> Hold | None:
+        """Consume the first hold that applies to a request of ``kind``."""
+        with self._lock:
+            for hold in self._holds:
+                if hold.on in ("any", kind) and not hold.reached.is_set():
+                    hold.reached.set()
+                    return hold
+        return None
+
     def disarm(self, name: str) -> None:
         with self._lock:
             self._armed.pop(name, None)
 
     def clear(self) -> None:
-        """Disarm everything and set latency back to 0."""
+        """Disarm everything, let held requests go and set latency back to 0."""
         with self._lock:
             self._armed.clear()
             self._latency = 0.0
+            for hold in self._holds:
+                hold.release()
+            self._holds.clear()
 
     def armed(self) -> dict[str, int]:
         """Fault name to remaining count."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -31,19 +32,22 @@ the whole reply.
 _SEGMENT_CONSOLE = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor")
 
 
-def render_piece(source: str, width: int, *, follows: bool) -> list[Strip]:
+def render_piece(
+    source: str, width: int, *, follows: bool, ansi_theme: TerminalTheme | None = None
+) -> list[Strip]:
     """Render one piece of a reply's Markdown at ``width`` into unstyled strips.
 
     ``follows``: the piece comes after an earlier one, so it is rendered behind
     :data:`STAND_IN` (dropped again) to get the spacing it has in the whole reply. Strips carry
     only the Markdown's own styles; the widget's colours are applied when painting, so hovering
-    or a theme change never re-renders the Markdown.
+    never re-renders the Markdown. ``ansi_theme`` picks dark or light Markdown colours
+    (:func:`tui.render.markdown_colours`), as for the message that replaces the reply.
     """
     if not source.strip():
         return []
     markdown = STAND_IN + source if follows else source
     try:
-        text = render_to_text(markdown_renderable(markdown), width)
+        text = render_to_text(markdown_renderable(markdown, ansi_theme), width)
     except Exception:
         # A renderer failure (a Pygments lexer, odd Markdown) must not take the app down
         # mid-stream: show the piece as plain text, as the transcript does.
@@ -76,6 +80,8 @@ class MarkdownStrips(Widget):
         self._lines: list[Strip] = []
         self._counts: list[int] = []
         self._width = 0
+        self._theme: TerminalTheme | None = None
+        """The ANSI palette the lines were rendered for (dark or light Markdown colours)."""
 
     @property
     def sources(self) -> list[str]:
@@ -91,7 +97,7 @@ class MarkdownStrips(Widget):
         """Append a piece (rendered now if the width is known) and grow to fit it."""
         self._pieces.append((source, follows))
         if self._width:
-            strips = render_piece(source, self._width, follows=follows)
+            strips = self._render_piece(source, self._width, follows)
             self._lines.extend(strips)
             self._counts.append(len(strips))
         self.refresh(layout=True)
@@ -105,10 +111,15 @@ class MarkdownStrips(Widget):
             self.refresh(layout=True)
             return
         height = len(self._lines)
-        strips = render_piece(source, self._width, follows=follows)
+        strips = self._render_piece(source, self._width, follows)
         self._lines = strips
         self._counts = [len(strips)]
         self.refresh(layout=len(strips) != height)
+
+    def rendered(self) -> tuple[int, TerminalTheme | None, list[Strip]] | None:
+        """The width and palette the pieces are rendered with, and their lines; None before the
+        first layout."""
+        return (self._width, self._theme, list(self._lines)) if self._width else None
 
     def pop(self) -> str:
         """Remove the last piece and return its Markdown."""
@@ -134,15 +145,21 @@ class MarkdownStrips(Widget):
         return Strip.blank(width, style)
 
     def _render_at(self, width: int) -> None:
-        if width == self._width or width <= 0:
+        # A theme switch changes the ANSI palette, and with it the Markdown colours.
+        theme = self.app.ansi_theme
+        if width <= 0 or (width == self._width and theme is self._theme):
             return
         self._width = width
+        self._theme = theme
         self._lines = []
         self._counts = []
         for source, follows in self._pieces:
-            strips = render_piece(source, width, follows=follows)
+            strips = self._render_piece(source, width, follows)
             self._lines.extend(strips)
             self._counts.append(len(strips))
+
+    def _render_piece(self, source: str, width: int, follows: bool) -> list[Strip]:
+        return render_piece(source, width, follows=follows, ansi_theme=self._theme)
 
 
 class FrozenMarkdown(MarkdownStrips):

@@ -10,11 +10,16 @@ lines, a focus change repaints without re-running the Markdown renderer, a resiz
 (0.65 s for 500 messages against 3.2 s for live Rich renderables, §2), and Textual's mouse
 selection keeps working because the visual is ``Content`` (it returns nothing over a Rich
 renderable). Copying is also available from the keyboard (``y`` / ``c`` in the transcript).
+
+Why it paints line by line (:meth:`MessageView.render_line`): Textual renders every line of a
+widget whenever one is needed, so a 1,400-line reply cost 150 ms on the frame it appeared and
+again on each hover or focus change; only the lines on screen are rendered here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -26,10 +31,12 @@ from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.conversation import BlockKind, VisibleMessage
-from tui.render import block_renderable, render_to_content
+from tui.render import block_renderable, lines_to_content, render_to_content
 from tui.sanitize import clean_line, clean_text
 
 Clock = Callable[[], datetime]
@@ -57,6 +64,38 @@ def finish_note(finish_type: str | None) -> str:
     """The line under a reply that ended with ``finish_type``, or "" when it finished."""
     label, keys = FINISH_NOTES.get(finish_type or "", ("", ""))
     return f"{label} — {keys}" if label else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    """Markdown already rendered whole at ``width``: the live reply's lines, kept for reuse."""
+
+    text: str
+    """The Markdown source."""
+    width: int
+    """The width in cells it was rendered at."""
+    theme: TerminalTheme | None
+    """The ANSI palette it was rendered for (it picks dark or light Markdown colours)."""
+    lines: tuple[Strip, ...]
+    """Its lines, as :func:`tui.render.render_to_content` would render them (Rich styles)."""
+
+
+@dataclass(slots=True)
+class _Body:
+    """A message's blocks rendered at one width."""
+
+    width: int
+    theme: TerminalTheme | None
+    """The ANSI palette it was rendered for: a theme switch renders again when painted."""
+    content: Content
+    lines: int
+    rows: list[Content] | None = None
+    """``content`` split into lines, made when first painted (or while prerendering)."""
+
+    def split(self) -> list[Content]:
+        if self.rows is None:
+            self.rows = self.content.split("\n", allow_blank=True)
+        return self.rows
 
 
 def local_now() -> datetime:
@@ -129,7 +168,7 @@ class MessageView(Widget, can_focus=True):
         self.code_cursor = 0
         """Which code block the copy-code key copies next (it cycles)."""
         self._now = now
-        self._body: tuple[int, Content, int] | None = None
+        self._body: _Body | None = None
         self._header: tuple[int, Content] | None = None
         self._switcher_columns: tuple[int, int] | None = None
         self._layout_width = 0
@@ -146,48 +185,128 @@ class MessageView(Widget, can_focus=True):
         if width <= 0:
             return 0
         self._layout_width = width
-        return 1 + self._body_at(width)[1] + (1 if finish_note(self._message.finish_type) else 0)
+        return 1 + self._body_lines(width) + (1 if finish_note(self._message.finish_type) else 0)
 
     def render(self) -> Content:
         """The header and the cached body as one ``Content`` (selectable with the mouse)."""
         width = self.content_size.width or self._layout_width
         if width <= 0:
             return Content("")
-        body, _ = self._body_at(width)
-        content = self._header_at(width) + Content("\n") + body
-        note = finish_note(self._message.finish_type)
-        if note:
-            style = self._component_style("message-view--meta")
-            content += Content("\n") + Content.from_rich_text(Text(note, style, no_wrap=True))
+        content = self._header_at(width) + Content("\n") + self._body_at(width).content
+        note = self._note_content()
+        if note is not None:
+            content += Content("\n") + note
         return content
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of :meth:`render`'s content, rendered alone: only lines on screen are.
+
+        Workaround checked on Textual 8.2.8: ``Widget.render_line`` renders *every* line of the
+        visual whenever one is needed (``_render_content``), ~0.1 ms a line. Each line goes
+        through the same ``Visual.to_strips`` on its own, so it is drawn exactly as there, and
+        ``Strip.apply_offsets`` gives it the row its mouse-selection offsets have in the whole.
+        While text is selected here, the whole render draws the highlight; so it does in the
+        rare layouts where a line would not fit on one row.
+        """
+        width = self.size.width
+        if self.text_selection is not None or not self._paints_by_line(width):
+            return super().render_line(y)
+        style = self.visual_style
+        row = self._row(width, y)
+        if row is None:
+            return Strip.blank(width, style.rich_style)
+        strips = Visual.to_strips(self, row, width, None, style)
+        if len(strips) != 1:
+            return super().render_line(y)
+        return strips[0].apply_offsets(0, y)
+
+    def _paints_by_line(self, width: int) -> bool:
+        """Whether each line of :meth:`render` is one row at ``width`` (not in a tiny pane)."""
+        styles = self.styles
+        if width <= 0 or styles.line_pad or styles.content_align != ("left", "top"):
+            return False
+        note = self._note_content()
+        return self._header_at(width).cell_length <= width and (
+            note is None or note.cell_length <= width
+        )
+
+    def _row(self, width: int, y: int) -> Content | None:
+        """Line ``y`` of :meth:`render`'s content; None past its end."""
+        if y == 0:
+            return self._header_at(width)
+        rows = self._body_at(width).split()
+        if 0 < y <= len(rows):
+            return rows[y - 1]
+        return self._note_content() if y == len(rows) + 1 else None
+
+    def _note_content(self) -> Content | None:
+        note = finish_note(self._message.finish_type)
+        if not note:
+            return None
+        style = self._component_style("message-view--meta")
+        return Content.from_rich_text(Text(note, style, no_wrap=True))
 
     def notify_style_update(self) -> None:
         """Rebuild the header when TCSS changes (e.g. the theme): its colours come from TCSS."""
         super().notify_style_update()
         self._header = None
 
-    def _body_at(self, width: int) -> tuple[Content, int]:
-        cached = self._body
-        if cached is None or cached[0] != width:
-            content, lines = self._render_body(width, self.app.ansi_theme)
-            cached = self._body = (width, content, lines)
-        return cached[1], cached[2]
+    def _body_at(self, width: int) -> _Body:
+        body = self._body
+        theme = self.app.ansi_theme
+        if body is None or body.width != width or body.theme is not theme:
+            body = self._body = _Body(width, theme, *self._render_body(width, theme))
+        return body
 
-    def prerender(self, width: int, ansi_theme: TerminalTheme | None, console: RichConsole) -> None:
+    def _body_lines(self, width: int) -> int:
+        """The body's height at ``width``; a body rendered for another palette still tells it.
+
+        Dark and light colours break lines alike, so after a theme switch only the messages
+        that are painted render again (in :meth:`_body_at`), not every mounted one.
+        """
+        body = self._body
+        if body is not None and body.width == width:
+            return body.lines
+        return self._body_at(width).lines
+
+    def prerender(
+        self,
+        width: int,
+        ansi_theme: TerminalTheme | None,
+        console: RichConsole,
+        known: RenderedMarkdown | None = None,
+    ) -> None:
         """Render the body at ``width`` ahead of layout; safe in a thread before mounting.
 
         Touches only this widget's own cache, and renders with the caller's ``console``.
+        ``known``: when the message is exactly that Markdown at that width, its lines are taken
+        instead of rendering it again (the server's copy of a reply that was just streamed).
         """
-        content, lines = self._render_body(width, ansi_theme, console)
-        self._body = (width, content, lines)
+        body = _Body(width, ansi_theme, *self._render_body(width, ansi_theme, console, known))
+        body.split()
+        self._body = body
 
     def _render_body(
-        self, width: int, theme: TerminalTheme | None, console: RichConsole | None = None
+        self,
+        width: int,
+        theme: TerminalTheme | None,
+        console: RichConsole | None = None,
+        known: RenderedMarkdown | None = None,
     ) -> tuple[Content, int]:
         """Every block rendered at ``width``; malformed data degrades, it never raises."""
         blocks = self._message.blocks
         if not blocks:
             return Content.styled("(empty message)", "dim italic"), 1
+        if (
+            known is not None
+            and known.lines
+            and known.width == width
+            and known.theme is theme
+            and len(blocks) == 1
+            and getattr(blocks[0], "kind", None) is BlockKind.MARKDOWN
+            and getattr(blocks[0], "text", None) == known.text
+        ):
+            return lines_to_content(known.lines, theme), len(known.lines)
         parts: list[Content] = []
         lines = 0
         previous_kind: BlockKind | None = None
@@ -199,7 +318,7 @@ class MessageView(Widget, can_focus=True):
                 parts.append(Content("\n" if tight else "\n\n"))
                 lines += 0 if tight else 1
             try:
-                renderable = block_renderable(block)
+                renderable = block_renderable(block, theme)
                 content, height = render_to_content(renderable, width, theme, console)
             except Exception:
                 # A renderer failure (a Pygments lexer, odd Markdown) must not blank the

@@ -25,7 +25,7 @@ the change (see :meth:`MessageWindow.arrange`), so no frame is painted at the wr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -38,7 +38,7 @@ from textual.widgets import Static
 
 from tui.conversation import VisibleMessage
 from tui.render import estimate_lines, render_console, warm_up
-from tui.widgets.message_view import Clock, MessageView, local_now
+from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown, local_now
 
 EMPTY_NO_CONVERSATION = "Select a conversation"
 """Shown when no conversation is open."""
@@ -118,6 +118,10 @@ class MessageWindow(VerticalScroll):
         self._empty = Static(EMPTY_NO_CONVERSATION, id="transcript-empty", markup=False)
         self._empty_text = EMPTY_NO_CONVERSATION
         self._early_replies: list[Widget] = []
+        self._prepared: dict[str, MessageView] = {}
+        """Views rendered ahead by :meth:`prepare`, by node id, for the next change to mount."""
+        self._preparing: object | None = None
+        """The latest :meth:`prepare` call: an earlier one still rendering is dropped."""
 
     def compose(self) -> ComposeResult:
         """Only the empty state; messages are mounted as the window opens."""
@@ -229,6 +233,7 @@ class MessageWindow(VerticalScroll):
         new_views = [
             self._make_view(self._messages[index], index) for index in range(position, new_end)
         ]
+        self._prepared.clear()
         self._views.extend(new_views)
         if new_views:
             if keep:
@@ -267,6 +272,23 @@ class MessageWindow(VerticalScroll):
         """
         if self.is_at_bottom() and self._window_has_newest():
             self._follow_bottom()
+
+    async def prepare(
+        self, messages: Sequence[VisibleMessage], known: RenderedMarkdown | None = None
+    ) -> None:
+        """Render these messages' bodies off the event loop, for the views about to show them.
+
+        The next :meth:`show` or :meth:`replace_from` mounts these views rather than new ones
+        (and drops any it did not need), so the frame that shows a long reply only lays it out.
+        ``known``: a reply already rendered (the live one); a message that is exactly its
+        Markdown takes its lines. A later call, or a theme change, drops what is prepared.
+        """
+        token = self._preparing = object()
+        self._prepared.clear()
+        views = [MessageView(message, position=0, now=self._now) for message in messages]
+        await self._prerender(views, known)
+        if self._preparing is token:
+            self._prepared = {view.message.node_id: view for view in views}
 
     async def load_older(self) -> int:
         """Mount the batch of messages above the window; returns how many were mounted."""
@@ -311,6 +333,10 @@ class MessageWindow(VerticalScroll):
     # -- the window ------------------------------------------------------------------------
 
     def _make_view(self, message: VisibleMessage, position: int) -> MessageView:
+        view = self._prepared.pop(message.node_id, None)
+        if view is not None and view.message == message:
+            view.position = position
+            return view
         return MessageView(message, position=position, now=self._now)
 
     def _follow_bottom(self) -> None:
@@ -366,6 +392,7 @@ class MessageWindow(VerticalScroll):
                 child.remove()
         self._start = start
         self._views = [self._make_view(self._messages[i], i) for i in range(start, end)]
+        self._prepared.clear()
         if self._views:
             self._mount_views(self._views)
         # The old children are still listed until their removal completes.
@@ -415,10 +442,12 @@ class MessageWindow(VerticalScroll):
         self._empty.update(self._empty_text)
 
     def _theme_changed(self) -> None:
-        # Bodies are rendered with the theme's ANSI palette (inline code, quotes).
+        # A body is cached with the ANSI palette it was rendered for (dark or light Markdown
+        # colours): the views that are painted render again; none is laid out again.
+        self._prepared.clear()
+        self._preparing = None  # a prepare under way rendered with the old palette
         for view in self._views:
-            view.clear_render_cache()
-            view.refresh(layout=True)
+            view.refresh()
 
     def _on_scroll(self) -> None:
         if (
@@ -530,7 +559,9 @@ class MessageWindow(VerticalScroll):
             await self.remove_children(dropped)
         return len(views)
 
-    async def _prerender(self, views: list[MessageView]) -> None:
+    async def _prerender(
+        self, views: list[MessageView], known: RenderedMarkdown | None = None
+    ) -> None:
         """Render a batch's bodies in a thread, at the width their role has on screen now.
 
         Rich rendering is most of a batch's cost (~10 ms per 2 KB reply); in a thread the
@@ -542,6 +573,9 @@ class MessageWindow(VerticalScroll):
             width = view.content_size.width
             if width > 0:
                 widths.setdefault(view.role_class, width)
+        if known is not None:
+            # The live reply wears the assistant look (styles/streaming.tcss): same width.
+            widths.setdefault("-assistant", known.width)
         jobs = [(view, widths[view.role_class]) for view in views if view.role_class in widths]
         if not jobs:
             return
@@ -550,7 +584,7 @@ class MessageWindow(VerticalScroll):
         def render_all() -> None:
             console = render_console()
             for view, width in jobs:
-                view.prerender(width, theme, console)
+                view.prerender(width, theme, console, known)
 
         await asyncio.to_thread(render_all)
 

@@ -20,13 +20,15 @@ What this does instead ("rich-split", measured in §1 and in ``bench/stream_rend
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -45,6 +47,10 @@ from tui.widgets.markdown_strips import (
     MarkdownStrips,
     render_piece,
 )
+from tui.widgets.message_view import RenderedMarkdown
+
+if TYPE_CHECKING:
+    from rich.terminal_theme import TerminalTheme
 
 __all__ = [
     "OLD_GC_THRESHOLD",
@@ -168,6 +174,7 @@ class StreamingReply(Vertical):
         self._timer: Timer | None = None
         self._ready = False
         self._gc_tuned = False
+        self._gc_restore: asyncio.Task[None] | None = None
         self._ticks = 0
         self._last_render = 0.0
         self._min_gap = self.FRAME_INTERVAL
@@ -183,6 +190,31 @@ class StreamingReply(Vertical):
     def finished(self) -> bool:
         """True once :meth:`finish` has been called."""
         return self._finished
+
+    def rendered(self) -> RenderedMarkdown | None:
+        """The finished reply's Markdown and its lines as shown, when all are at one width.
+
+        The pieces stacked are the whole text rendered at once (see the module's docstring),
+        so the message that replaces this reply can show these lines rather than render again.
+        """
+        if not self._finished or self._pending:
+            return None
+        widths: set[int] = set()
+        themes: list[TerminalTheme | None] = []
+        lines: list[Strip] = []
+        for widget in [*self._frozen, self._live]:
+            if not any(source.strip() for source in widget.sources):
+                continue  # renders to nothing, whatever its width
+            rendered = widget.rendered()
+            if rendered is None:
+                return None
+            width, theme, strips = rendered
+            widths.add(width)
+            themes.append(theme)
+            lines.extend(strips)
+        if len(widths) != 1 or any(theme is not themes[0] for theme in themes):
+            return None
+        return RenderedMarkdown(self.text, widths.pop(), themes[0], tuple(lines))
 
     def append(self, delta: str) -> None:
         """Add streamed text; it is shown at the next frame (cheap: nothing is parsed here).
@@ -274,7 +306,11 @@ class StreamingReply(Vertical):
         self.flush()
 
     def on_unmount(self) -> None:
-        """A removed reply stops rendering (its text stays readable through :attr:`text`)."""
+        """A removed reply stops rendering (its text stays readable through :attr:`text`).
+
+        A finished reply's delayed restore of the collector still happens on time: this reply
+        is removed right after it finished, when the server's copy replaces it.
+        """
         self._stop_timer()
         self._ready = False
 
@@ -305,11 +341,21 @@ class StreamingReply(Vertical):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if later and self._ready and self.GC_RESTORE_DELAY > 0:
-            # Restoring the thresholds usually sets off a full collection: let the final frame
-            # reach the screen first.
-            self.set_timer(self.GC_RESTORE_DELAY, self._end_gc_tuning, name="streaming-reply-gc")
+        if self._gc_restore is not None:
+            return  # the thresholds come back when it is due
+        if later and self._ready and self._gc_tuned and self.GC_RESTORE_DELAY > 0:
+            # Restoring the thresholds usually sets off a full collection (~180 ms in
+            # bench/app_stream.py): let the final frame and the swap to the server's copy reach
+            # the screen first. A task rather than a timer of this widget, whose timers stop
+            # when the swap removes it; cancelled (the app exits), it restores them at once.
+            self._gc_restore = asyncio.create_task(self._end_gc_tuning_later())
         else:
+            self._end_gc_tuning()
+
+    async def _end_gc_tuning_later(self) -> None:
+        try:
+            await asyncio.sleep(self.GC_RESTORE_DELAY)
+        finally:
             self._end_gc_tuning()
 
     def _end_gc_tuning(self) -> None:

@@ -20,6 +20,10 @@ from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES,
 __all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript"]
 
 
+BRANCH_KEYS = Binding.Group("Branch", compact=True)
+"""``[`` and ``]`` share one footer entry, "[] Branch": the footer has no room for two."""
+
+
 class Transcript(MessageWindow):
     """The message pane: one light :class:`MessageView` per visible message."""
 
@@ -75,6 +79,7 @@ class Transcript(MessageWindow):
             "branch(-1)",
             "‹ Branch",
             id="message.branch_previous",
+            group=BRANCH_KEYS,
             tooltip="Show the previous version of the focused message",
         ),
         Binding(
@@ -82,6 +87,7 @@ class Transcript(MessageWindow):
             "branch(1)",
             "Branch ›",
             id="message.branch_next",
+            group=BRANCH_KEYS,
             tooltip="Show the next version of the focused message",
         ),
     ]
