@@ -1,4 +1,5 @@
-"""KeyFooter: a burst of binding changes rebuilds the key bar once, and it shows the new keys."""
+"""KeyFooter: a burst of binding changes rebuilds the key bar once, no change rebuilds nothing,
+and the bar shows the keys of the moment."""
 
 from __future__ import annotations
 
@@ -33,7 +34,22 @@ class Pane(Button):
 
 
 class Harness(App[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("s", "save", "Save"),
+    ]
+
+    can_save = False
+    """Whether "Save" is enabled: shown dimmed (None) until then, to change what the footer
+    shows without changing its keys."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return True if self.can_save else None
+        return True
+
+    def action_save(self) -> None:
+        """Nothing: the binding exists to be shown."""
 
     def compose(self) -> ComposeResult:
         yield Pane("one", id="one")
@@ -45,17 +61,37 @@ def _labels(app: Harness) -> set[str]:
     return {str(key.description) for key in app.query(FooterKey)}
 
 
+def _enabled(app: Harness, description: str) -> bool:
+    (key,) = [key for key in app.query(FooterKey) if str(key.description) == description]
+    return not key.has_class("-disabled")
+
+
 async def test_a_burst_of_binding_changes_rebuilds_once() -> None:
     app = Harness()
     async with app.run_test() as pilot:
         await pilot.pause()
         footer = app.query_one(CountingFooter)
         before = footer.rebuilds
+        assert not _enabled(app, "Save")
+        app.can_save = True
         for _ in range(5):
             app.screen.refresh_bindings()
         await pilot.pause()
         await pilot.pause()
         assert footer.rebuilds == before + 1
+        assert _enabled(app, "Save")
+
+
+async def test_signals_that_change_nothing_rebuild_nothing() -> None:
+    app = Harness()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(CountingFooter)
+        before = footer.rebuilds
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert footer.rebuilds == before
 
 
 async def test_the_rebuilt_bar_shows_the_focused_widgets_keys() -> None:

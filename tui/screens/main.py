@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 class MainScreen(Screen[None]):
     """The one screen users spend their time on."""
 
+    AUTO_FOCUS = "#sidebar-list"
+    """The list has the focus from the first frame. Textual's default (the first focusable
+    widget) is the hidden filter box, and moving the focus from it on mount cost a second
+    rebuild of the footer on the way to the first page."""
+
     # The footer shows only the most used keys, so that it fits 120 columns (the snapshot
     # size) whichever pane has the focus, with the pane's own keys in front: open or send, new
     # chat, rename, delete, filter, help, quit, and stop or continue while they apply. Every
@@ -152,8 +157,7 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_title(None)
-        self.sidebar.focus()
+        self.set_title(None)  # the list has the focus already (AUTO_FOCUS)
         self.backchat.begin()
 
     # -- parts -------------------------------------------------------------------------------
