@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -53,6 +54,17 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    """Each test ends with the collector's permanent generation emptied.
+
+    The app freezes its settled heap (tui.streaming_gc.settle_heap). In a user's process that
+    is one app; here it would keep every finished test's app alive until a reply ends.
+    """
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from tests.app.conftest import AppFactory
@@ -23,3 +25,12 @@ async def test_the_model_list_is_asked_for_after_the_first_page(
     assert listing < models
     # Asked once, not once per page or per worker event.
     assert paths.count("/backend-api/models") == 1
+
+
+async def test_the_start_up_heap_is_settled_after_the_first_page(
+    app_factory: AppFactory,
+) -> None:
+    gc.unfreeze()
+    app = app_factory()
+    async with running(app, chat=True) as pilot:
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0, "the heap to be settled")

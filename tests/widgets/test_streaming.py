@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.demo.model import reply_for
+from tui.streaming_gc import begin_streaming_gc, end_streaming_gc, settle_heap
 from tui.widgets.streaming import (
     YOUNG_GC_THRESHOLD,
     FrozenMarkdown,
@@ -274,3 +275,19 @@ def test_a_renderer_failure_falls_back_to_plain_text(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("tui.widgets.markdown_strips.render_to_text", broken)
     strips = render_piece("# Title\n\nbody \x1b[2J text", 40, follows=False)
     assert [strip.text for strip in strips] == ["# Title", "", "body  text"]
+
+
+def test_settle_heap_sets_the_live_heap_aside_but_not_while_streaming() -> None:
+    gc.unfreeze()
+    begin_streaming_gc()
+    try:
+        frozen_while_streaming = gc.get_freeze_count()
+        settle_heap()  # a streaming heap is not settled: nothing happens
+        assert gc.get_freeze_count() == frozen_while_streaming
+    finally:
+        end_streaming_gc()
+    # The last stream's end unfroze, collected and froze what was left.
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    settle_heap()
+    assert gc.get_freeze_count() > 0

@@ -21,6 +21,7 @@ from textual.worker import Worker
 from tui.chat import Chat
 from tui.history import History
 from tui.sanitize import clean_line
+from tui.streaming_gc import settle_heap
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.footer import KeyFooter
@@ -220,6 +221,9 @@ class MainScreen(Screen[None]):
         if self._models_after_page:
             self._models_after_page = False
             self.chat.load_models()
+            # Start-up is over: its heap is set aside from full collections, which would
+            # otherwise walk it all again whenever a conversation opens (settle_heap).
+            self.call_after_refresh(settle_heap)
 
     # -- focus -------------------------------------------------------------------------------
 
