@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fake_tokens import fake_jwt
+from tui import __version__
 from tui.api import ApiSettings
 from tui.api.bodies import build_conversation_body, local_timezone_offset_min
 
@@ -119,7 +120,7 @@ def test_the_token_never_shows_in_repr_or_str() -> None:
 
 
 def test_user_agent_names_backchat() -> None:
-    assert ApiSettings(base_url="https://x.example").user_agent.startswith("backchat/")
+    assert ApiSettings(base_url="https://x.example").user_agent == f"backchat/{__version__}"
 
 
 @pytest.mark.parametrize(

@@ -13,21 +13,11 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from tui import __version__
 
 BACKEND_SUFFIX = "/backend-api"
 """The path a proxy serves the backend-api under, relative to its root."""
-
-
-@lru_cache(maxsize=1)
-def default_user_agent() -> str:
-    """``backchat/<version>``; importlib.metadata is slow, so it is read once and only on demand."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"backchat/{version('backchat')}"
-    except PackageNotFoundError:
-        return "backchat/0"
 
 
 def _clean_url(url: str, what: str) -> str:
@@ -51,7 +41,7 @@ class ApiSettings:
     """The ChatGPT access token (a JWT). Empty means no ``Authorization`` header. Never printed."""
     account_id: str | None = None
     """Sent as ``Chatgpt-Account-Id`` for team/workspace accounts; None for personal ones."""
-    user_agent: str = field(default_factory=default_user_agent)
+    user_agent: str = f"backchat/{__version__}"
     """The ``User-Agent`` header."""
     connect_timeout: float = 10.0
     """Seconds to open a connection."""
