@@ -169,7 +169,7 @@ async def test_a_stale_prepare_is_dropped() -> None:
         # Prepared, then the window changed: nothing is kept for later.
         await transcript.prepare([reply("n3", "Something else")])
         transcript.show(earlier, conversation_id="c", title="T")
-        assert transcript._prepared == {}
+        assert transcript._factory.prepared == 0
 
 
 def painted_text(view: MessageView, message: VisibleMessage) -> list[str]:

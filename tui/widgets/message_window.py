@@ -37,8 +37,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.conversation import VisibleMessage
-from tui.render import estimate_lines, render_console, warm_up
+from tui.render import estimate_lines, warm_up
 from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown, local_now
+from tui.widgets.view_factory import ViewFactory, prerender
 
 EMPTY_NO_CONVERSATION = "Select a conversation"
 """Shown when no conversation is open."""
@@ -107,7 +108,6 @@ class MessageWindow(VerticalScroll):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self._now = now
         self._messages: list[VisibleMessage] = []
         self._views: list[MessageView] = []
         self._start = 0
@@ -118,10 +118,8 @@ class MessageWindow(VerticalScroll):
         self._empty = Static(EMPTY_NO_CONVERSATION, id="transcript-empty", markup=False)
         self._empty_text = EMPTY_NO_CONVERSATION
         self._early_replies: list[Widget] = []
-        self._prepared: dict[str, MessageView] = {}
-        """Views rendered ahead by :meth:`prepare`, by node id, for the next change to mount."""
-        self._preparing: object | None = None
-        """The latest :meth:`prepare` call: an earlier one still rendering is dropped."""
+        self._factory = ViewFactory(now)
+        """Makes the views, handing out those :meth:`prepare` rendered ahead."""
 
     def compose(self) -> ComposeResult:
         """Only the empty state; messages are mounted as the window opens."""
@@ -233,7 +231,7 @@ class MessageWindow(VerticalScroll):
         new_views = [
             self._make_view(self._messages[index], index) for index in range(position, new_end)
         ]
-        self._prepared.clear()
+        self._factory.drop()
         self._views.extend(new_views)
         if new_views:
             if keep:
@@ -283,12 +281,7 @@ class MessageWindow(VerticalScroll):
         ``known``: a reply already rendered (the live one); a message that is exactly its
         Markdown takes its lines. A later call, or a theme change, drops what is prepared.
         """
-        token = self._preparing = object()
-        self._prepared.clear()
-        views = [MessageView(message, position=0, now=self._now) for message in messages]
-        await self._prerender(views, known)
-        if self._preparing is token:
-            self._prepared = {view.message.node_id: view for view in views}
+        await self._factory.prepare(messages, self._widths(known), self.app.ansi_theme, known)
 
     async def load_older(self) -> int:
         """Mount the batch of messages above the window; returns how many were mounted."""
@@ -333,11 +326,7 @@ class MessageWindow(VerticalScroll):
     # -- the window ------------------------------------------------------------------------
 
     def _make_view(self, message: VisibleMessage, position: int) -> MessageView:
-        view = self._prepared.pop(message.node_id, None)
-        if view is not None and view.message == message:
-            view.position = position
-            return view
-        return MessageView(message, position=position, now=self._now)
+        return self._factory.make(message, position)
 
     def _follow_bottom(self) -> None:
         # immediate=True (Textual 8.2.8): the scroll happens now and re-engages the anchor, so
@@ -392,7 +381,7 @@ class MessageWindow(VerticalScroll):
                 child.remove()
         self._start = start
         self._views = [self._make_view(self._messages[i], i) for i in range(start, end)]
-        self._prepared.clear()
+        self._factory.drop()
         if self._views:
             self._mount_views(self._views)
         # The old children are still listed until their removal completes.
@@ -444,8 +433,7 @@ class MessageWindow(VerticalScroll):
     def _theme_changed(self) -> None:
         # A body is cached with the ANSI palette it was rendered for (dark or light Markdown
         # colours): the views that are painted render again; none is laid out again.
-        self._prepared.clear()
-        self._preparing = None  # a prepare under way rendered with the old palette
+        self._factory.drop()  # a prepare under way renders with the old palette
         for view in self._views:
             view.refresh()
 
@@ -559,15 +547,12 @@ class MessageWindow(VerticalScroll):
             await self.remove_children(dropped)
         return len(views)
 
-    async def _prerender(
-        self, views: list[MessageView], known: RenderedMarkdown | None = None
-    ) -> None:
-        """Render a batch's bodies in a thread, at the width their role has on screen now.
+    async def _prerender(self, views: list[MessageView]) -> None:
+        """Render a batch's bodies in a thread, at the widths their roles have on screen now."""
+        await prerender(views, self._widths(), self.app.ansi_theme)
 
-        Rich rendering is most of a batch's cost (~10 ms per 2 KB reply); in a thread the
-        event loop keeps handling keys and painting meanwhile (the GIL is released every few
-        ms). A view whose width turns out different just renders again during layout.
-        """
+    def _widths(self, known: RenderedMarkdown | None = None) -> dict[str, int]:
+        """The body width of each role ("-user", "-assistant"...) among the mounted views."""
         widths: dict[str, int] = {}
         for view in self._views:
             width = view.content_size.width
@@ -576,17 +561,7 @@ class MessageWindow(VerticalScroll):
         if known is not None:
             # The live reply wears the assistant look (styles/streaming.tcss): same width.
             widths.setdefault("-assistant", known.width)
-        jobs = [(view, widths[view.role_class]) for view in views if view.role_class in widths]
-        if not jobs:
-            return
-        theme = self.app.ansi_theme
-
-        def render_all() -> None:
-            console = render_console()
-            for view, width in jobs:
-                view.prerender(width, theme, console, known)
-
-        await asyncio.to_thread(render_all)
+        return widths
 
     async def _next_refresh(self) -> None:
         """Wait until Textual has laid out and painted the pending changes."""
