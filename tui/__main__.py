@@ -126,6 +126,12 @@ def run_app(settings: Settings, *, demo: bool, wire: str = "auto") -> int:
     finally:
         if demo_server is not None:
             demo_server.stop()
+    failure = demo_server.failure() if demo_server is not None else None
+    if failure:
+        # The app could only say it could not reach the server; here is why, once the
+        # terminal is the shell's again.
+        print(f"backchat: {failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -58,3 +59,30 @@ def test_spawned_child_process() -> None:
         assert page.json()["total"] >= 300
         assert child.wait_ready(10.0)
     assert child.process.returncode == 0
+
+
+def test_a_child_that_stopped_on_its_own_says_so() -> None:
+    with spawn_demo_server(pace=0.0) as child:
+        assert child.wait_ready(10.0)
+        child.process.terminate()  # not through stop(): as if it had crashed
+        child.process.wait(10)
+    failure = child.failure()
+    assert failure is not None
+    assert f"status {-signal.SIGTERM}" in failure
+
+
+def test_a_child_stopped_by_the_app_reports_nothing() -> None:
+    with spawn_demo_server(pace=0.0) as child:
+        assert child.wait_ready(10.0)
+    assert child.process.returncode == 0
+    assert child.failure() is None
+
+
+def test_a_child_that_cannot_start_says_why() -> None:
+    child = spawn_demo_server(wire="no-such-wire")
+    assert not child.wait_ready(10.0)
+    child.stop()
+    failure = child.failure()
+    assert failure is not None
+    assert "status 2" in failure
+    assert "invalid choice" in failure  # argparse's own words, from the child's stderr

@@ -30,6 +30,10 @@ class DemoHandle:
         """Stop the backend and wait (briefly) until it has."""
         raise NotImplementedError
 
+    def failure(self) -> str | None:
+        """After :meth:`stop`: why the backend had stopped on its own, if it had; else None."""
+        return None
+
     def __enter__(self) -> Self:
         return self
 
