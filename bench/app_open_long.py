@@ -30,18 +30,15 @@ import itertools
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
-from bench._common import emit, peak_rss_mib, run_on_demo
-from tui.__main__ import demo_settings
+from bench._common import demo_app, emit, peak_rss_mib, run_on_demo
 from tui.api import transport
 from tui.api.models import Conversation
-from tui.app import BackchatApp, create_app
-from tui.config import Settings
+from tui.app import BackchatApp
 from tui.demo.records import Record
 from tui.demo.server import DemoServer
 from tui.demo.showcase import BUILDERS
@@ -54,7 +51,6 @@ SIZE = (120, 40)
 RUNS = 5
 PRESSES = 8
 TARGET_MS = 150.0
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 
 
 class Split:
@@ -246,14 +242,7 @@ async def run(demo: DemoServer, state_dir: Path) -> dict[str, Any]:
     _instrument()
     long_record = _long_record(demo)
     long_record.ensure_tree()  # the demo builds it on first GET; not the client's cost
-    settings = demo_settings(Settings(), demo.base_url, demo.token)
-    app = create_app(
-        settings,
-        now=lambda: NOW,
-        use_keyring=False,
-        state_path=state_dir / "state.json",
-        cursor_blink=False,
-    )
+    app = demo_app(demo, state_dir)
     opens: list[dict[str, float]] = []
     async with app.run_test(size=SIZE) as pilot:
         sidebar = app.main.query_one(Sidebar)

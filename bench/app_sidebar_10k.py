@@ -24,16 +24,12 @@ import gc
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
-from bench._common import emit, peak_rss_mib, run_on_demo
-from tui.__main__ import demo_settings
-from tui.app import BackchatApp, create_app
+from bench._common import demo_app, emit, peak_rss_mib, run_on_demo
 from tui.config import Settings
 from tui.demo import seed
 from tui.demo.records import Record
@@ -42,7 +38,6 @@ from tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 40)
 TOTAL = 10_000
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 
 
 def _current_rss_mib() -> float:
@@ -71,17 +66,6 @@ def _top_up(demo: DemoServer, total: int) -> int:
     return len(demo.state.listing(archived=False))
 
 
-def _make_app(demo: DemoServer, state_dir: Path, **overrides: Any) -> BackchatApp:
-    settings = replace(demo_settings(Settings(), demo.base_url, demo.token), **overrides)
-    return create_app(
-        settings,
-        now=lambda: NOW,
-        use_keyring=False,
-        state_path=state_dir / "state.json",
-        cursor_blink=False,
-    )
-
-
 async def _until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
     """Let the app run frames until ``done()`` holds (bounded by the caller's timeout)."""
     while not done():
@@ -99,7 +83,7 @@ async def _phase(
     walk: Callable[[Pilot[None], Sidebar], Awaitable[int]],
     **overrides: Any,
 ) -> dict[str, Any]:
-    app = _make_app(demo, state_dir, **overrides)
+    app = demo_app(demo, state_dir, **overrides)
     async with app.run_test(size=SIZE) as pilot:
         sidebar = app.main.query_one(Sidebar)
         await _until(pilot, lambda: sidebar.loaded > 0 and not sidebar.is_loading)

@@ -35,7 +35,6 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,10 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.style import Style
 
-from bench._common import emit, latency_stats, peak_rss_mib
-from tui.__main__ import demo_settings
+from bench._common import demo_app, emit, latency_stats, peak_rss_mib
 from tui.api.events import EventKind, StreamEvent
-from tui.app import BackchatApp, create_app
+from tui.app import BackchatApp
 from tui.chat_stream import ReplyRun
-from tui.config import Settings
 from tui.conversation import Block, BlockKind, VisibleMessage
 from tui.demo.model import LONG_TRIGGER, reply_for
 from tui.demo.server import DemoServer, start_demo_server
@@ -60,7 +57,6 @@ SIZE = (120, 40)
 PACE = 0.020
 LAG_PERIOD = 0.010
 PROBE_EVERY = 0.250
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 TARGETS = {
     "loop_lag_p95_ms": 30.0,
     "loop_lag_max_ms": 100.0,
@@ -159,14 +155,7 @@ def _segments(body: Content) -> list[list[tuple[str, Any]]]:
 async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, Any]:
     demo.reset()
     demo.config.wire = wire
-    settings = demo_settings(Settings(), demo.base_url, demo.token)
-    app = create_app(
-        settings,
-        now=lambda: NOW,
-        use_keyring=False,
-        state_path=state_dir / "state.json",
-        cursor_blink=False,
-    )
+    app = demo_app(demo, state_dir)
     full = reply_for(LONG_TRIGGER).text
     marks = Marks()
     key_sent: list[float] = []

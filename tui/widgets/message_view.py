@@ -170,6 +170,8 @@ class MessageView(Widget, can_focus=True):
         self._now = now
         self._body: _Body | None = None
         self._header: tuple[int, Content] | None = None
+        self._note: tuple[Content | None] | None = None
+        """The finish note as shown (None inside when the reply has none); None: not built."""
         self._switcher_columns: tuple[int, int] | None = None
         self._layout_width = 0
 
@@ -240,16 +242,19 @@ class MessageView(Widget, can_focus=True):
         return self._note_content() if y == len(rows) + 1 else None
 
     def _note_content(self) -> Content | None:
-        note = finish_note(self._message.finish_type)
-        if not note:
-            return None
-        style = self._component_style("message-view--meta")
-        return Content.from_rich_text(Text(note, style, no_wrap=True))
+        """The finish note under the body; built once per style, since painting asks per line."""
+        if self._note is None:
+            note = finish_note(self._message.finish_type)
+            style = self._component_style("message-view--meta")
+            text = Text(note, style, no_wrap=True)
+            self._note = (Content.from_rich_text(text) if note else None,)
+        return self._note[0]
 
     def notify_style_update(self) -> None:
         """Rebuild the header when TCSS changes (e.g. the theme): its colours come from TCSS."""
         super().notify_style_update()
         self._header = None
+        self._note = None
 
     def _body_at(self, width: int) -> _Body:
         body = self._body
@@ -397,6 +402,7 @@ class MessageView(Widget, can_focus=True):
         """Forget the rendered header and body (the theme changed); the next layout renders."""
         self._body = None
         self._header = None
+        self._note = None
 
     # -- mouse ---------------------------------------------------------------------------
 

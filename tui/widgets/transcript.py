@@ -181,33 +181,28 @@ class Transcript(MessageWindow):
 
     async def action_cursor_up(self) -> None:
         """Focus the message above the focused one (the newest if none is focused)."""
-        view = self.focused_view
-        if not self._views:
-            return
-        if view is None:
-            self._focus_view(self._views[-1])
-            return
-        loaded = self._views.index(view) == 0 and await self.load_older() > 0
-        if self._views.index(view) == 0 and not loaded:
-            return
-        index = self._views.index(view)
-        if index > 0:
-            self._focus_after_load(self._views[index - 1], loaded)
+        await self._step_focus(-1)
 
     async def action_cursor_down(self) -> None:
         """Focus the message below the focused one (the newest if none is focused)."""
+        await self._step_focus(1)
+
+    async def _step_focus(self, step: int) -> None:
+        """Focus the message ``step`` away, mounting the next batch first at a window's edge."""
         view = self.focused_view
         if not self._views:
             return
         if view is None:
             self._focus_view(self._views[-1])
             return
-        loaded = view is self._views[-1] and await self.load_newer() > 0
-        if view is self._views[-1] and not loaded:
-            return
-        index = self._views.index(view)
-        if index + 1 < len(self._views):
-            self._focus_after_load(self._views[index + 1], loaded)
+        loaded = False
+        if view is (self._views[0] if step < 0 else self._views[-1]):
+            loaded = await (self.load_older() if step < 0 else self.load_newer()) > 0
+            if not loaded:
+                return
+        index = self._views.index(view) + step  # after a load the view has moved in the list
+        if 0 <= index < len(self._views):
+            self._focus_after_load(self._views[index], loaded)
 
     def action_cursor_first(self) -> None:
         """Jump to the first message of the conversation and focus it."""
