@@ -39,11 +39,11 @@ from bench._common import demo_app, emit, peak_rss_mib, run_on_demo
 from tui.api import transport
 from tui.api.models import Conversation
 from tui.app import BackchatApp
+from tui.controllers.reading import History
+from tui.conversation.session import OpenConversation
 from tui.demo.records import Record
 from tui.demo.server import DemoServer
 from tui.demo.showcase import BUILDERS
-from tui.history import History
-from tui.session import OpenConversation
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
 

@@ -45,11 +45,11 @@ from textual.style import Style
 from bench._common import demo_app, emit, latency_stats, peak_rss_mib
 from tui.api.events import EventKind, StreamEvent
 from tui.app import BackchatApp
-from tui.chat_stream import ReplyRun
-from tui.conversation import Block, BlockKind, VisibleMessage
+from tui.controllers.reading import History
+from tui.controllers.reply_run import ReplyRun
+from tui.conversation.tree import Block, BlockKind, VisibleMessage
 from tui.demo.model import LONG_TRIGGER, reply_for
 from tui.demo.server import DemoServer, start_demo_server
-from tui.history import History
 from tui.widgets.message_view import MessageView
 from tui.widgets.streaming import StreamingReply, render_piece
 

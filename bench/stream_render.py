@@ -45,7 +45,7 @@ from textual.widgets import Static
 from bench._common import emit, latency_stats, peak_rss_mib
 from tui.demo.model import reply_for
 from tui.demo.text import Writer
-from tui.render import markdown_renderable
+from tui.rendering.markdown_render import markdown_renderable
 from tui.widgets.streaming import FrozenMarkdown, MarkdownStrips, StreamingReply, render_piece
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"

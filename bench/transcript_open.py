@@ -14,7 +14,7 @@ Prints JSON (via ``bench._common.emit``):
 - ``resize_ms``: a terminal resize with the window at its largest (every mounted message is
   rendered again at the new width);
 - ``demo_first_frame_*``: the same for the demo backend's long conversation, built by the real
-  tree code (``tui.conversation``) from the demo's seeded mapping;
+  tree code (``tui.conversation.tree``) from the demo's seeded mapping;
 - ``peak_rss_mib``;
 - ``all_mounted_*``: the alternative, every message mounted at once (what loading everything
   in the background ends up costing), and a resize then.
@@ -34,7 +34,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from bench._common import emit, peak_rss_mib
-from tui.conversation import Block, BlockKind, VisibleMessage
+from tui.conversation.tree import Block, BlockKind, VisibleMessage
 from tui.widgets.transcript import Transcript
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "messages.tcss"
@@ -288,7 +288,7 @@ async def run_everything() -> dict[str, object]:
 def demo_long_conversation() -> list[VisibleMessage]:
     """The demo backend's long conversation, through the real tree code."""
     from tui.api.models import Conversation
-    from tui.conversation import active_thread, visible_messages
+    from tui.conversation.tree import active_thread, visible_messages
     from tui.demo.seed import SPECIAL, seed_records
 
     title = next(title for kind, title, _ in SPECIAL if kind == "long")

@@ -15,7 +15,7 @@ from typing import Any
 
 from bench._common import emit, peak_rss_mib
 from tui.api.models import Conversation
-from tui.conversation import active_thread, switch_sibling, visible_messages
+from tui.conversation.tree import active_thread, switch_sibling, visible_messages
 
 NODES = 10_000
 RUNS = 5

@@ -60,7 +60,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 def _unfrozen_heap() -> Iterator[None]:
     """Each test ends with the collector's permanent generation emptied.
 
-    The app freezes its settled heap (tui.streaming_gc.settle_heap). In a user's process that
+    The app freezes its settled heap (tui.rendering.gc_tuning.settle_heap). In a user's process that
     is one app; here it would keep every finished test's app alive until a reply ends.
     """
     yield

@@ -17,8 +17,8 @@ import pytest
 from tests.keyrings import MemoryKeyring
 from tests.lines import LineReader
 from tests.subprocesses import REPO, run_python
-from tui import credentials
 from tui.__main__ import main
+from tui.auth import credentials
 from tui.demo import DEMO_TOKEN
 from tui.demo.server import DemoServer
 
@@ -181,8 +181,8 @@ def test_login_function_reads_the_given_stdin(
     demo: DemoServer, memory_keyring: MemoryKeyring
 ) -> None:
     from tui.__main__ import demo_settings
+    from tui.auth.login_command import login
     from tui.config import Settings
-    from tui.login import login
 
     settings = demo_settings(Settings(), demo.base_url, "")
     out = io.StringIO()

@@ -18,13 +18,14 @@ def _loaded_after(imports: str, modules: list[str]) -> list[str]:
     return loaded
 
 
-@pytest.mark.parametrize("module", ["tui.api", "tui.conversation", "tui.demo"])
+@pytest.mark.parametrize("module", ["tui.api", "tui.conversation.tree", "tui.demo"])
 def test_core_does_not_import_textual(module: str) -> None:
     assert _loaded_after(module, ["textual"]) == [], f"importing {module} imported textual"
 
 
 def test_the_app_starts_without_the_markdown_stack() -> None:
     # What the first frame and the list's first page need, and nothing for rendering messages:
-    # Rich's Markdown, markdown-it and Pygments load later, in a thread (tui.render.warm_up).
+    # Rich's Markdown, markdown-it and Pygments load later, in a thread
+    # (tui.rendering.markdown_render.warm_up).
     heavy = ["markdown_it", "rich.markdown", "rich.syntax", "pygments"]
     assert _loaded_after("tui.__main__, tui.app, tui.screens.main", heavy) == []

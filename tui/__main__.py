@@ -89,11 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     if args.command == "login":
-        from tui.login import login
+        from tui.auth.login_command import login
 
         return login(settings)
     if args.command == "logout":
-        from tui.login import logout
+        from tui.auth.login_command import logout
 
         return logout(settings)
     return run_app(settings, demo=args.demo, wire=args.wire)

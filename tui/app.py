@@ -1,7 +1,8 @@
 """The App: owns the settings, the API client, sign-in and the app-wide actions.
 
-The main screen (``tui.screens.main``) holds the panes; controllers (``tui.history``,
-``tui.chat``) do the I/O in workers. The same :func:`create_app` factory serves the CLI, the
+The main screen (``tui.screens.main``) holds the panes; controllers (``tui.controllers.reading``,
+``tui.controllers.chat``) do the I/O in workers. The same :func:`create_app` factory serves the
+CLI, the
 tests, the benchmarks and the screenshot script.
 """
 
@@ -18,14 +19,14 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tui import credentials
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError
 from tui.api.settings import ApiSettings
+from tui.auth import credentials
 from tui.config import Settings
 from tui.paths import styles_dir
-from tui.sanitize import clean_line
 from tui.state import UiState, load_state, save_state
+from tui.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -322,7 +323,7 @@ class BackchatApp(App[None]):
         return [binding for _key, binding in bindings if ours or binding.id]
 
     def action_account(self) -> None:
-        from tui.account_view import open_account_screen
+        from tui.controllers.account_loader import open_account_screen
 
         open_account_screen(self)
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import BackchatApp
-from tui.chat import Chat
+from tui.controllers.chat import Chat
 from tui.demo.records import Record
 from tui.demo.server import DemoServer
 from tui.screens.main import MainScreen

@@ -31,7 +31,7 @@ from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.screens.account import EXPORT_QUEUED_MESSAGE, AccountScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.export import ExportScreen
+from tui.screens.export_dialog import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.rename import RenameScreen
 

@@ -25,7 +25,7 @@ from tests.app.pilot_helpers import (
 )
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
-from tui.render import code_blocks
+from tui.rendering.markdown_render import code_blocks
 
 pytestmark = pytest.mark.anyio
 

@@ -39,12 +39,12 @@ from tests.app.pilot_helpers import (
     wait_for,
 )
 from tests.keyrings import DiscardingKeyring, MemoryKeyring, NoKeyring
-from tui import credentials
 from tui.__main__ import demo_settings
 from tui.app import BackchatApp
+from tui.auth import credentials
+from tui.auth.login_command import login, logout
 from tui.config import Settings
 from tui.demo.server import DemoServer
-from tui.login import login, logout
 from tui.screens.main import MainScreen
 from tui.screens.signin import SignInScreen
 

@@ -11,7 +11,7 @@ from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import running, settled, streaming, type_text, views, wait_for
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
-from tui.render import DARK_COLOURS, LIGHT_COLOURS
+from tui.rendering.markdown_render import DARK_COLOURS, LIGHT_COLOURS
 from tui.widgets.markdown_strips import MarkdownStrips
 from tui.widgets.message_view import MessageView
 

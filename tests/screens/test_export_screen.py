@@ -17,7 +17,7 @@ from tests.screens.harness import (
     screen_text,
     shown_static,
 )
-from tui.screens.export import (
+from tui.screens.export_dialog import (
     EMPTY_PATH_MESSAGE,
     FOLDER_MESSAGE,
     ExportChoice,

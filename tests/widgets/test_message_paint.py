@@ -14,9 +14,9 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from tests.widgets.test_transcript import STYLES, frozen_now, msg
-from tui.conversation import Block, BlockKind, VisibleMessage
+from tui.conversation.tree import Block, BlockKind, VisibleMessage
 from tui.demo.model import LONG_TRIGGER, reply_for
-from tui.render import block_renderable
+from tui.rendering.markdown_render import block_renderable
 from tui.widgets.message_view import MessageView
 from tui.widgets.streaming import StreamingReply
 from tui.widgets.transcript import Transcript

@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.style import Style
 from textual.theme import BUILTIN_THEMES
 
-from tui.conversation import Block, BlockKind
-from tui.render import (
+from tui.conversation.tree import Block, BlockKind
+from tui.rendering.markdown_render import (
     DARK_COLOURS,
     LIGHT_COLOURS,
     block_renderable,

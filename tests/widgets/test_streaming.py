@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.demo.model import reply_for
-from tui.streaming_gc import begin_streaming_gc, end_streaming_gc, settle_heap
+from tui.rendering.gc_tuning import begin_streaming_gc, end_streaming_gc, settle_heap
 from tui.widgets.streaming import (
     YOUNG_GC_THRESHOLD,
     FrozenMarkdown,

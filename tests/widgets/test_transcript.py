@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tui.conversation import Block, BlockKind, VisibleMessage
+from tui.conversation.tree import Block, BlockKind, VisibleMessage
 from tui.widgets.message_view import MessageView
 from tui.widgets.transcript import Transcript
 
@@ -533,7 +533,7 @@ async def test_show_before_mount_and_theme_switch() -> None:
 
 @pytest.mark.anyio
 async def test_real_fixture_conversations_render() -> None:
-    conversation = pytest.importorskip("tui.conversation")
+    conversation = pytest.importorskip("tui.conversation.tree")
     models = pytest.importorskip("tui.api.models")
     names = [
         "pionxzh_chatgpt-exporter_image-generation.json",

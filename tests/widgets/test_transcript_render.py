@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tui.conversation import Block, BlockKind
-from tui.render import (
+from tui.conversation.tree import Block, BlockKind
+from tui.rendering.markdown_render import (
     block_renderable,
     code_blocks,
     estimate_lines,

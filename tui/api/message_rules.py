@@ -52,7 +52,8 @@ def is_visible(message: Mapping[str, Any]) -> bool:
 
 
 def text_of(message: Mapping[str, Any]) -> str:
-    """The message's text: its non-empty string parts, a blank line apart (as tui.content)."""
+    """The message's text: its non-empty string parts, a blank line apart (as
+    tui.conversation.content)."""
     content = message.get("content")
     parts = content.get("parts") if isinstance(content, dict) else None
     if not isinstance(parts, list):

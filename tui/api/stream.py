@@ -26,7 +26,7 @@ Choices a consumer must know:
   with ``extra["rewrite"] = True`` and ``delta`` holds the whole new visible text: replace, do
   not append. So the deltas since the last rewrite always concatenate to :attr:`text`.
 * A turn can hold several visible assistant messages (tool use, browsing). Their texts are
-  joined with a blank line, as :mod:`tui.conversation` merges a turn for reading. An update to
+  joined with a blank line, as :mod:`tui.conversation.tree` merges a turn for reading. An update to
   an earlier message after a later one has started is ignored; text already shown is never
   taken back because its message later turned hidden.
 * ``stream_handoff`` (the rest of the reply moves to a websocket) is not supported: the HTTP

@@ -22,7 +22,7 @@ from typing import IO
 from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE
 from tui.demo.handle import DemoHandle
 from tui.demo.sockets import listening_socket
-from tui.sanitize import clean_text
+from tui.text.sanitize import clean_text
 
 STOP_TIMEOUT = 5.0
 

@@ -19,7 +19,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 
-from tui.sanitize import clean_line, clean_text
 from tui.screens.account_overview import (
     MISSING,
     SHARE_URL,
@@ -35,6 +34,7 @@ from tui.screens.account_overview import (
 )
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, plain
+from tui.text.sanitize import clean_line, clean_text
 
 __all__ = [
     "EXPORT_QUEUED_MESSAGE",

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, plain
+from tui.text.sanitize import clean_line
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints
+from tui.text.sanitize import clean_line
 
 HelpEntry = tuple[str, str, str]
 """``(group, key_display, description)``, e.g. ``("Sidebar", "r", "Rename conversation")``."""

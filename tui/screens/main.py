@@ -1,7 +1,8 @@
 """The main screen: sidebar | (title bar, transcript, composer), and the pane-level keys.
 
 Handlers here are thin: they turn keys and widget messages into calls on the controllers
-(``tui.history`` for reading and tidying, ``tui.chat`` for writing), which own the I/O.
+(``tui.controllers.reading`` for reading and tidying, ``tui.controllers.chat`` for writing), which
+own the I/O.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
 
-from tui.chat import Chat
-from tui.history import History
-from tui.sanitize import clean_line
-from tui.streaming_gc import settle_heap
+from tui.controllers.chat import Chat
+from tui.controllers.reading import History
+from tui.rendering.gc_tuning import settle_heap
+from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.footer import KeyFooter

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.paths import styles_dir
-from tui.sanitize import clean_line, clean_text
+from tui.text.sanitize import clean_line, clean_text
 
 MODALS_CSS_PATH = str(styles_dir() / "modals.tcss")
 """The dialogs' stylesheet. Screens name it in ``CSS_PATH`` so they look right in any app that

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints
+from tui.text.sanitize import clean_line
 
 TEMPORARY_LABEL = "Temporary chat (not saved to history, not used for training)"
 """The checkbox's label."""

@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys
+from tui.text.sanitize import clean_line
 
 MAX_TITLE_LENGTH = 200
 """The longest title the dialog accepts (in characters, after trimming)."""

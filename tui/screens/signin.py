@@ -18,8 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys, plain
+from tui.text.sanitize import clean_line
 
 SESSION_URL = "https://chatgpt.com/api/auth/session"
 """Where a signed-in browser can read its access token (the ``accessToken`` field)."""

@@ -26,8 +26,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.api.models import ConversationItem
-from tui.sanitize import clean_line
-from tui.timefmt import relative_time
+from tui.text.sanitize import clean_line
+from tui.text.times import relative_time
 
 Clock = Callable[[], datetime]
 """Returns "now" (aware). Injected so that tests and snapshots see a frozen clock."""

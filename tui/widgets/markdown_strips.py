@@ -1,7 +1,8 @@
 """A reply's Markdown as pieces, each rendered once (per width) into strips.
 
 The live reply (:mod:`tui.widgets.streaming`) cuts its text at safe points
-(:mod:`tui.markdown_split`) and keeps the finished pieces here: rendered by Rich once, painted
+(:mod:`tui.rendering.stream_split`) and keeps the finished pieces here: rendered by Rich once,
+painted
 from the kept strips on every frame after that. Only the growing tail renders again.
 """
 
@@ -16,8 +17,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.render import markdown_renderable, render_to_text
-from tui.sanitize import clean_text
+from tui.rendering.markdown_render import markdown_renderable, render_to_text
+from tui.text.sanitize import clean_text
 
 STAND_IN = "x\n\n"
 """A one-line paragraph rendered in front of every piece but the first, then dropped.
@@ -41,7 +42,8 @@ def render_piece(
     :data:`STAND_IN` (dropped again) to get the spacing it has in the whole reply. Strips carry
     only the Markdown's own styles; the widget's colours are applied when painting, so hovering
     never re-renders the Markdown. ``ansi_theme`` picks dark or light Markdown colours
-    (:func:`tui.render.markdown_colours`), as for the message that replaces the reply.
+    (:func:`tui.rendering.markdown_render.markdown_colours`), as for the message that replaces the
+    reply.
     """
     if not source.strip():
         return []

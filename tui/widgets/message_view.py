@@ -5,7 +5,8 @@ long Textual transcript slow (TEXTUAL-research.md §2: every focus change restyl
 every frame arranges every widget), so a message is exactly one widget.
 
 Why pre-rendered ``Text`` and not a live Rich renderable: the body is rendered by Rich once per
-width into styled ``Text`` (:func:`tui.render.render_to_text`) and cached. Layout then only counts
+width into styled ``Text`` (:func:`tui.rendering.markdown_render.render_to_text`) and cached.
+Layout then only counts
 lines, a focus change repaints without re-running the Markdown renderer, a resize re-renders once
 (0.65 s for 500 messages against 3.2 s for live Rich renderables, §2), and Textual's mouse
 selection keeps working because the visual is ``Content`` (it returns nothing over a Rich
@@ -35,9 +36,9 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
-from tui.conversation import BlockKind, VisibleMessage
-from tui.render import block_renderable, lines_to_content, render_to_content
-from tui.sanitize import clean_line, clean_text
+from tui.conversation.tree import BlockKind, VisibleMessage
+from tui.rendering.markdown_render import block_renderable, lines_to_content, render_to_content
+from tui.text.sanitize import clean_line, clean_text
 
 Clock = Callable[[], datetime]
 """Returns "now"; its tzinfo is the zone message times are shown in."""
@@ -57,7 +58,7 @@ FINISH_NOTES: dict[str, tuple[str, str]] = {
     "stopped": ("⏹ stopped", "ctrl+t continues · g regenerates"),
 }
 """(label, what to do) under a reply that did not finish; the live reply's status line says
-the same (``tui.chat``), so a reply looks the same once the conversation is reloaded."""
+the same (``tui.controllers.chat``), so a reply looks the same once the conversation is reloaded."""
 
 
 def finish_note(finish_type: str | None) -> str:
@@ -77,7 +78,8 @@ class RenderedMarkdown:
     theme: TerminalTheme | None
     """The ANSI palette it was rendered for (it picks dark or light Markdown colours)."""
     lines: tuple[Strip, ...]
-    """Its lines, as :func:`tui.render.render_to_content` would render them (Rich styles)."""
+    """Its lines, as :func:`tui.rendering.markdown_render.render_to_content` would render them
+    (Rich styles)."""
 
 
 @dataclass(slots=True)

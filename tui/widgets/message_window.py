@@ -36,8 +36,8 @@ from textual.layout import DockArrangeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.conversation import VisibleMessage
-from tui.render import estimate_lines, warm_up
+from tui.conversation.tree import VisibleMessage
+from tui.rendering.markdown_render import estimate_lines, warm_up
 from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown, local_now
 from tui.widgets.view_factory import ViewFactory, prerender
 

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 
 from tui.api.models import ConversationItem, ConversationPage
-from tui.timefmt import local_now
+from tui.text.times import local_now
 from tui.widgets.conversation_list import Clock, ConversationList
 
 NEAR_END_ROWS = 10

@@ -8,12 +8,15 @@ What this does instead ("rich-split", measured in §1 and in ``bench/stream_rend
 
 - :meth:`StreamingReply.append` only stores the delta. A timer renders at most once per frame,
   however many deltas arrived in between.
-- The text is cut, at safe points only (:mod:`tui.markdown_split`), into finished pieces and the
+- The text is cut, at safe points only (:mod:`tui.rendering.stream_split`), into finished pieces
+  and the
   live tail. A finished piece is rendered by Rich once (per width) and kept as strips in a
   :class:`FrozenMarkdown` widget; each of those holds many pieces, so the widget count stays
   small. Only the tail, usually one or two blocks, is rendered again on each frame.
-- Pieces are rendered with the transcript's renderer (:func:`tui.render.markdown_renderable`,
-  :func:`tui.render.render_to_text`) and the cuts are chosen so that the pieces stacked look
+- Pieces are rendered with the transcript's renderer
+  (:func:`tui.rendering.markdown_render.markdown_renderable`,
+  :func:`tui.rendering.markdown_render.render_to_text`) and the cuts are chosen so that the pieces
+  stacked look
   exactly like the whole reply rendered at once, which is what the reply becomes when the
   conversation is reloaded.
 """
@@ -32,14 +35,14 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Static
 
-from tui.markdown_split import SplitScanner, is_safe_cut
-from tui.sanitize import clean_line
-from tui.streaming_gc import (
+from tui.rendering.gc_tuning import (
     OLD_GC_THRESHOLD,
     YOUNG_GC_THRESHOLD,
     begin_streaming_gc,
     end_streaming_gc,
 )
+from tui.rendering.stream_split import SplitScanner, is_safe_cut
+from tui.text.sanitize import clean_line
 from tui.widgets.markdown_strips import (
     STAND_IN,
     FrozenMarkdown,
@@ -263,7 +266,7 @@ class StreamingReply(Vertical):
 
         ``text``, when given, is the authoritative full text (the stream's last message); it
         replaces what was accumulated. The result looks exactly like the whole text rendered
-        at once by :func:`tui.render.markdown_renderable`.
+        at once by :func:`tui.rendering.markdown_render.markdown_renderable`.
         """
         self._stop_timer(later=True)
         self.flush()

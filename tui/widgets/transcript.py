@@ -12,8 +12,8 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tui.conversation import VisibleMessage
-from tui.render import code_blocks
+from tui.conversation.tree import VisibleMessage
+from tui.rendering.markdown_render import code_blocks
 from tui.widgets.message_view import Clock, MessageView, local_now
 from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 from rich.terminal_theme import TerminalTheme
 
-from tui.conversation import VisibleMessage
-from tui.render import render_console
+from tui.conversation.tree import VisibleMessage
+from tui.rendering.markdown_render import render_console
 from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown
 
 

@@ -6,7 +6,7 @@ widget per message costs 52 s and 983 MiB for 500 messages (TEXTUAL-research.md 
 light widget per message with Rich-rendered Markdown costs 6.4 s / 85 MiB in total.
 
 Besides the Markdown renderable this module holds the other pure pieces of message display:
-one renderable per :class:`~tui.conversation.Block`, pre-rendering a renderable to styled
+one renderable per :class:`~tui.conversation.tree.Block`, pre-rendering a renderable to styled
 ``Text`` at a fixed width (what :class:`~tui.widgets.message_view.MessageView` caches), and
 finding the code blocks that the copy-code key cycles through. Colours follow the app's theme:
 Rich's Markdown styles and Pygments themes assume a dark terminal, so a light theme gets its own
@@ -31,8 +31,8 @@ from rich.theme import Theme
 from textual.content import Content, Span
 from textual.style import Style
 
-from tui.conversation import Block, BlockKind
-from tui.sanitize import clean_line, clean_text
+from tui.conversation.tree import Block, BlockKind
+from tui.text.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -11,10 +11,10 @@ import getpass
 import sys
 from typing import TextIO
 
-from tui import credentials
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError
 from tui.api.settings import ApiSettings
+from tui.auth import credentials
 from tui.config import Settings
 
 

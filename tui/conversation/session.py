@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from tui.api.models import Conversation
-from tui.conversation import (
+from tui.conversation.tree import (
     VisibleMessage,
     active_thread,
     switch_sibling,

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tui.api.models import Conversation
-from tui.conversation import (
+from tui.conversation.formats import thread_markdown, tree_json
+from tui.conversation.tree import (
     BlockKind,
     VisibleMessage,
     active_thread,
@@ -20,9 +21,8 @@ from tui.conversation import (
     switch_sibling,
     visible_messages,
 )
-from tui.export import thread_markdown, tree_json
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def load(name: str) -> Conversation:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tui.sanitize import clean_text
+from tui.text.sanitize import clean_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -68,7 +68,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 def _parser() -> MarkdownIt:
     """The parser Rich's Markdown uses (rich.markdown.Markdown.__init__, rich 15.0.0).
 
-    Made on first use: markdown-it-py is not needed until a reply streams (see tui.render).
+    Made on first use: markdown-it-py is not needed until a reply streams (see
+    tui.rendering.markdown_render).
     """
     from markdown_it import MarkdownIt
 

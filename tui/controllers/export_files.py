@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.api.models import Conversation
-from tui.conversation import active_thread, visible_messages
-from tui.export import thread_markdown, tree_json
-from tui.sanitize import clean_line
-from tui.session import OpenConversation
+from tui.conversation.formats import thread_markdown, tree_json
+from tui.conversation.session import OpenConversation
+from tui.conversation.tree import active_thread, visible_messages
+from tui.text.sanitize import clean_line
 
 if TYPE_CHECKING:
-    from tui.screens.export import ExportChoice
+    from tui.screens.export_dialog import ExportChoice
     from tui.screens.main import MainScreen
 
 Scope = Literal["branch", "tree"]
@@ -28,7 +28,7 @@ Format = Literal["markdown", "json"]
 def ask_and_export(screen: MainScreen, session: OpenConversation) -> None:
     """Ask what and where, ask again before replacing a file, then write it in a thread."""
     from tui.screens.confirm import ConfirmScreen
-    from tui.screens.export import ExportScreen
+    from tui.screens.export_dialog import ExportScreen
 
     app = screen.backchat
 

@@ -6,7 +6,7 @@ import keyring
 import pytest
 
 from tests.keyrings import DiscardingKeyring, MemoryKeyring, NoKeyring
-from tui import credentials
+from tui.auth import credentials
 
 ACCOUNT = "http://127.0.0.1:7999/backend-api"
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from tui.api.errors import ApiError, AuthError, NotFoundError
 from tui.api.models import Conversation, ConversationItem
-from tui.sanitize import clean_line
-from tui.session import BranchMemory, OpenConversation
+from tui.conversation.session import BranchMemory, OpenConversation
+from tui.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from tui.app import BackchatApp
@@ -362,7 +362,7 @@ class History:
         if self.session is None:
             self.app.notify("Open a conversation to export it.", markup=False)
             return
-        from tui.exporting import ask_and_export
+        from tui.controllers.export_files import ask_and_export
 
         ask_and_export(self.screen, self.session)
 

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from tui.sanitize import clean_line
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys, plain
+from tui.text.sanitize import clean_line
 
 Scope = Literal["branch", "tree"]
 """``branch``: the messages on screen; ``tree``: every branch of the conversation."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui.sanitize import clean_line, clean_text, is_safe_link
+from tui.text.sanitize import clean_line, clean_text, is_safe_link
 
 
 @pytest.mark.parametrize(

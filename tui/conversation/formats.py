@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api.models import Conversation
-from tui.content import truncate
-from tui.conversation import VisibleMessage
+from tui.conversation.content import truncate
+from tui.conversation.tree import VisibleMessage
 
 _ROLE_HEADINGS = {"user": "User", "assistant": "Assistant", "system": "Custom instructions"}
 """Headings for the roles a thread shows; other roles are capitalised as they are."""

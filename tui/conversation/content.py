@@ -3,7 +3,7 @@
 Pure (no I/O, no Textual). :func:`describe` never raises and never drops content silently: a
 content type it does not know becomes a NOTE block naming the type, with its first text-ish
 field. Deciding which *nodes* a reader sees, and merging a turn's nodes, is
-:mod:`tui.conversation`'s job; this module only answers "what blocks does this message make".
+:mod:`tui.conversation.tree`'s job; this module only answers "what blocks does this message make".
 """
 
 from __future__ import annotations

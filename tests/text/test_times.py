@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tui.timefmt import relative_time
+from tui.text.times import relative_time
 
 NOW = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
 

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker
 
 from tui.api.errors import ApiError
-from tui.chat_stream import ReplyRun, SendRequest
-from tui.conversation import Block, BlockKind, VisibleMessage
-from tui.session import OpenConversation
+from tui.controllers.reply_run import ReplyRun, SendRequest
+from tui.conversation.session import OpenConversation
+from tui.conversation.tree import Block, BlockKind, VisibleMessage
 from tui.widgets.streaming import StreamingReply
 
 if TYPE_CHECKING:
     from tui.app import BackchatApp
-    from tui.history import History
+    from tui.controllers.reading import History
     from tui.screens.main import MainScreen
 
 NEW_CHAT_KEY = ""

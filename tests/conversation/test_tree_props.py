@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.api.models import Conversation
-from tui.conversation import (
+from tui.conversation.tree import (
     active_thread,
     siblings,
     switch_sibling,

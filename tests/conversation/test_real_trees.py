@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api.models import Conversation
-from tui.conversation import (
+from tui.conversation.tree import (
     BlockKind,
     active_thread,
     siblings,

@@ -27,7 +27,8 @@ profile context, calls to internal tools) give no blocks but stay in the turn's 
 for 29s"), because the web app folds it into one line above the answer. A node inside a turn
 that has siblings starts a new message, so its branch switcher stays reachable.
 
-:class:`Block`, :class:`BlockKind` and :func:`block_markdown` live in :mod:`tui.content` (what
+:class:`Block`, :class:`BlockKind` and :func:`block_markdown` live in
+:mod:`tui.conversation.content` (what
 one message's content looks like) and are re-exported here unchanged.
 """
 
@@ -38,7 +39,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from tui.api.models import Conversation, Message
-from tui.content import (
+from tui.conversation.content import (
     Block,
     BlockKind,
     block_markdown,

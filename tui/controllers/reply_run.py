@@ -1,6 +1,7 @@
 """One reply being written: the request, the stream worker, and syncing with the server after.
 
-:class:`tui.chat.Chat` decides *what* to send; a :class:`ReplyRun` sends it, feeds the live
+:class:`tui.controllers.chat.Chat` decides *what* to send; a :class:`ReplyRun` sends it, feeds the
+live
 :class:`~tui.widgets.streaming.StreamingReply`, and when the stream ends however it ends
 (finished, stopped, broken, refused before it started) puts the screen in the state the user
 expects: the server's tree, with nothing they typed or the model said lost.
@@ -25,12 +26,12 @@ from tui.api.errors import (
     TooLongError,
 )
 from tui.api.events import EventKind, StreamEvent
-from tui.sanitize import clean_line
+from tui.text.sanitize import clean_line
 from tui.widgets.message_view import FINISH_NOTES
 from tui.widgets.streaming import StreamingReply
 
 if TYPE_CHECKING:
-    from tui.chat import Chat
+    from tui.controllers.chat import Chat
 
 Action = Literal["next", "variant", "continue"]
 Phase = Literal["streaming", "settling", "done"]

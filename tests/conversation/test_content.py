@@ -1,4 +1,4 @@
-"""How one message's content becomes blocks (tui.content), type by type."""
+"""How one message's content becomes blocks (tui.conversation.content), type by type."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tui.api.models import Message
-from tui.content import Block, BlockKind, custom_instructions, describe, is_hidden
+from tui.conversation.content import Block, BlockKind, custom_instructions, describe, is_hidden
 
 
 def message(content: dict[str, Any], role: str = "assistant", **extra: Any) -> Message:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rich.segment import Segment
 
 from tui.demo.model import reply_for
-from tui.markdown_split import SplitScanner, is_safe_cut, safe_split
+from tui.rendering.stream_split import SplitScanner, is_safe_cut, safe_split
 from tui.widgets.streaming import render_piece
 
 WIDTH = 100

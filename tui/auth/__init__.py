@@ -1,0 +1,1 @@
+"""The access token: the OS keyring and the login/logout commands."""

@@ -1,0 +1,1 @@
+"""Controllers: reading, chatting, replying, exporting, account loading; no widgets, no screens."""

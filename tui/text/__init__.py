@@ -1,0 +1,1 @@
+"""Text helpers every layer shares: the sanitiser and the time formatters (pure)."""
