@@ -110,7 +110,7 @@ def _instrument(app: BackchatApp, marks: Marks) -> None:
     show = History.show_session
 
     def timed_show(self: History, session: Any, **kw: Any) -> None:
-        reply = self.screen.chat.reply
+        reply = app.main.live_reply
         rendered = reply.rendered() if reply is not None and reply.is_mounted else None
         if rendered is not None:
             # The live reply's lines just before the server's copy replaced it (read from its
@@ -184,7 +184,7 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
         main.composer.focus()
         main.composer.insert(LONG_TRIGGER)
         await pilot.press("enter")
-        await _until(pilot, lambda: (r := main.chat.reply) is not None and r.text)
+        await _until(pilot, lambda: (r := main.live_reply) is not None and r.text)
         transcript.focus()
 
         lags: list[float] = []

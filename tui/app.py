@@ -1,9 +1,8 @@
 """The App: owns the settings, the API client, sign-in and the app-wide actions.
 
-The main screen (``tui.screens.main``) holds the panes; controllers (``tui.controllers.reading``,
-``tui.controllers.chat``) do the I/O in workers. The same :func:`create_app` factory serves the
-CLI, the
-tests, the benchmarks and the screenshot script.
+The main screen (``tui.screens.main``) holds the panes and hosts the controllers
+(``tui.controllers``), which do the I/O in its workers. The same :func:`create_app` factory
+serves the CLI, the tests, the benchmarks and the screenshot script.
 """
 
 from __future__ import annotations
@@ -115,7 +114,7 @@ class BackchatApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         from tui.screens.main import MainScreen
 
-        return MainScreen()
+        return MainScreen(self)
 
     def on_mount(self) -> None:
         self.theme_chosen = True
@@ -161,6 +160,15 @@ class BackchatApp(App[None]):
         screen = self.screen_stack[0]
         assert isinstance(screen, MainScreen)
         return screen
+
+    def preferred_model(self) -> str | None:
+        """The model the settings ask for, or the one picked for the last new chat."""
+        return self.settings.model or self.ui_state.model
+
+    def remember_model(self, slug: str) -> None:
+        """Keep ``slug`` as the model picked last (the next new chat offers it first)."""
+        self.ui_state.model = slug
+        save_state(self.ui_state, self.state_path)
 
     def watch_theme(self, theme: str) -> None:
         if self.theme_chosen and theme != self.ui_state.theme:
@@ -323,9 +331,7 @@ class BackchatApp(App[None]):
         return [binding for _key, binding in bindings if ours or binding.id]
 
     def action_account(self) -> None:
-        from tui.controllers.account_loader import open_account_screen
-
-        open_account_screen(self)
+        self.main.show_account()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

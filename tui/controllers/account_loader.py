@@ -1,4 +1,4 @@
-"""Fetch everything the account screen shows, in parallel, and open it.
+"""Fetch everything the account dialog shows, in parallel, and post it.
 
 Each section is fetched on its own: one failing endpoint (a proxy without beta features, say)
 shows its error in its own tab while the others still show their data.
@@ -7,41 +7,49 @@ shows its error in its own tab while the others still show their data.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tui.api.client import BackendClient
 from tui.api.errors import ApiError
-from tui.screens.account import (
+from tui.controllers.account_overview import (
     AccountInfo,
     AccountOverview,
-    AccountScreen,
     MessageLimit,
     ModelSummary,
     SharedLinkRow,
 )
+from tui.controllers.host import Host
+from tui.controllers.messages import AccountLoaded, Notice
 
-if TYPE_CHECKING:
-    from tui.app import BackchatApp
-
-
-def open_account_screen(app: BackchatApp) -> None:
-    """Fetch in a worker, then push the screen (a notice says it is loading)."""
-
-    async def load() -> None:
-        overview = await fetch_overview(app)
-        app.push_screen(AccountScreen(overview, request_export=lambda: request_export(app)))
-
-    app.notify("Loading account details…", timeout=2, markup=False)
-    app.run_worker(load(), group="account", exclusive=True)
+LOADING = "Loading account details…"
+"""Said while the sections are fetched (the dialog opens once they are)."""
 
 
-async def request_export(app: BackchatApp) -> str:
-    """Ask the server to e-mail a data export; the status it answers ("queued")."""
-    result = await app.client.request_data_export()
-    return result.status or "queued"
+class AccountLoader:
+    """The controller behind the account dialog."""
+
+    def __init__(self, host: Host, client: BackendClient) -> None:
+        self.host = host
+        self.client = client
+        """The API client (its token may change after a sign-in: read it each time)."""
+
+    def load(self) -> None:
+        """Fetch in the background; :class:`AccountLoaded` follows (a notice says it loads)."""
+
+        async def load() -> None:
+            self.host.post(AccountLoaded(await fetch_overview(self.client)))
+
+        self.host.post(Notice(LOADING, timeout=2))
+        self.host.run(load(), group="account", exclusive=True)
+
+    async def request_export(self) -> str:
+        """Ask the server to e-mail a data export; the status it answers ("queued")."""
+        result = await self.client.request_data_export()
+        return result.status or "queued"
 
 
-async def fetch_overview(app: BackchatApp) -> AccountOverview:
-    client = app.client
+async def fetch_overview(client: BackendClient) -> AccountOverview:
+    """Every section at once; a section that failed carries its error instead."""
     results: tuple[Any, ...] = await asyncio.gather(
         client.account_status(),
         client.models(),

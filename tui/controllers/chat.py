@@ -3,26 +3,32 @@
 One reply streams at a time (the server answers 429 "only one message at a time" otherwise).
 Nothing the user typed or the model said is lost: a prompt that fails before streaming goes back
 into the composer unchanged; a stopped or broken reply stays on screen, marked, with retry and
-continue offered.
+continue offered. Drafts are kept per conversation: the screen tells :meth:`Chat.typed` what
+the composer holds, and shows what :class:`~tui.controllers.messages.DraftShown` says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import datetime
 
-from textual.worker import Worker
-
+from tui.api.client import BackendClient
 from tui.api.errors import ApiError
+from tui.controllers.host import Host, Running
+from tui.controllers.messages import (
+    ActionsChanged,
+    DraftShown,
+    EditingChanged,
+    ErrorNotice,
+    ModelsLoaded,
+    NewChatStarted,
+    Notice,
+    ReplyStarted,
+)
+from tui.controllers.reading import History
 from tui.controllers.reply_run import ReplyRun, SendRequest
 from tui.conversation.session import OpenConversation
 from tui.conversation.tree import Block, BlockKind, VisibleMessage
-from tui.widgets.streaming import StreamingReply
-
-if TYPE_CHECKING:
-    from tui.app import BackchatApp
-    from tui.controllers.reading import History
-    from tui.screens.main import MainScreen
 
 NEW_CHAT_KEY = ""
 """The draft key of the unsaved new chat."""
@@ -35,33 +41,47 @@ FALLBACK_MODEL = "text-davinci-002-render-sha"
 class Chat:
     """The controller behind the composer and the live reply."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(
+        self,
+        host: Host,
+        client: BackendClient,
+        history: History,
+        *,
+        now: Callable[[], datetime],
+        preferred_model: Callable[[], str | None],
+    ) -> None:
+        self.host = host
+        self.client = client
+        """The API client (its token may change after a sign-in: read it each time)."""
+        self.history = history
+        """The reading side: the open conversation, the branches, the list rows."""
+        self.now = now
+        """The clock, for the time shown on a prompt just sent."""
+        self.preferred_model = preferred_model
+        """The model asked for in the settings or picked last time, if any."""
         self.models: list[tuple[str, str, str]] = []
         """(slug, title, description) from /models."""
         self.new_chat_model: str | None = None
         """The model picked for the new chat being written, if any."""
         self.new_chat_temporary = False
         """Whether the new chat being written is temporary (not saved to history)."""
+        self.draft = ""
+        """What the composer holds now."""
         self.drafts: dict[str, str] = {}
         """Unsent text per conversation (NEW_CHAT_KEY for a new chat), kept while the app runs."""
         self.draft_key: str = NEW_CHAT_KEY
-        self.worker: Worker[None] | None = None
+        """Whose draft the composer holds."""
+        self.worker: Running | None = None
+        """The stream of the latest reply run (what stop cancels)."""
         self.run: ReplyRun | None = None
         """The latest reply run (streaming, settling or done)."""
-        self.reply: StreamingReply | None = None
+        self._replies = 0
+        """How many replies were started: the next one's id."""
         self._waiting: tuple[str, Callable[[], None]] | None = None
         """(draft key, action) asked for while the last reply was being synced: run after."""
         self.editing: VisibleMessage | None = None
         """The user message being edited into a new branch, if any."""
-
-    @property
-    def app(self) -> BackchatApp:
-        return self.screen.backchat
-
-    @property
-    def history(self) -> History:
-        return self.screen.history
+        history.on_session_change = self.conversation_changed
 
     @property
     def streaming(self) -> bool:
@@ -73,63 +93,63 @@ class Chat:
     def load_models(self) -> None:
         async def fetch() -> None:
             try:
-                listing = await self.app.client.models()
+                listing = await self.client.models()
             except ApiError:
                 return  # the picker falls back to the configured model; not worth a notice
             self.models = [
                 (model.slug, model.title or model.slug, model.description or "")
                 for model in listing.models
             ]
+            self.host.post(ModelsLoaded(tuple(self.models)))
 
-        self.screen.run_worker(fetch(), group="models")
+        self.host.run(fetch(), group="models")
 
     def default_model(self) -> str:
-        wanted = self.app.settings.model or self.app.ui_state.model
+        wanted = self.preferred_model()
         slugs = [slug for slug, _title, _description in self.models]
         if wanted and (wanted in slugs or not slugs):
             return wanted
         return slugs[0] if slugs else FALLBACK_MODEL
 
-    def new_chat(self) -> None:
-        from tui.screens.model_picker import ModelChoice, ModelPickerScreen
-
-        def chosen(choice: ModelChoice | None) -> None:
-            if choice is None:
-                return
-            self.app.ui_state.model = choice.slug
-            from tui.state import save_state
-
-            save_state(self.app.ui_state, self.app.state_path)
-            self.start_new_chat(choice.slug, temporary=choice.temporary)
-
-        models = self.models or [(self.default_model(), self.default_model(), "")]
-        self.app.push_screen(ModelPickerScreen(models, self.default_model()), chosen)
+    def picker_models(self) -> list[tuple[str, str, str]]:
+        """What the new-chat picker offers: /models, or the default model alone."""
+        return self.models or [(self.default_model(), self.default_model(), "")]
 
     def start_new_chat(self, model: str, *, temporary: bool = False) -> None:
         """Clear the pane for a new chat with ``model``; the first send creates it."""
-        self.history.session = None
+        self.history.forget_open()
         self.new_chat_model = model
         self.new_chat_temporary = temporary
-        self.screen.transcript.clear()
         label = "Temporary chat" if temporary else "New chat"
-        self.screen.set_title(label, model)
+        self.host.post(NewChatStarted(label, model))
         self.conversation_changed()
-        self.screen.composer.focus()
 
     # -- drafts ------------------------------------------------------------------------------
 
+    def typed(self, text: str) -> None:
+        """The composer's text changed (typed, pasted, or set from a :class:`DraftShown`)."""
+        self.draft = text
+
     def conversation_changed(self) -> None:
         """Keep the composer's draft per conversation; cancel an edit in progress."""
-        self.screen.refresh_bindings()  # continue may have become possible (or not)
+        self.host.post(ActionsChanged())  # continue may have become possible (or not)
         session = self.history.session
         key = session.id if session is not None else NEW_CHAT_KEY
         if key == self.draft_key:
             return
-        composer = self.screen.composer
-        self.drafts[self.draft_key] = composer.text
-        composer.text = self.drafts.pop(key, "")
+        self.drafts[self.draft_key] = self.draft
+        self._show_draft(self.drafts.pop(key, ""))
         self.draft_key = key
         self._set_editing(None)
+
+    def _show_draft(self, text: str, *, cursor_at_end: bool = False, focus: bool = False) -> None:
+        self.draft = text
+        self.host.post(DraftShown(text, cursor_at_end=cursor_at_end, focus=focus))
+
+    def give_back(self, prompt: str) -> None:
+        """A prompt was not sent: put it back in the composer, unless something was typed."""
+        if not self.draft.strip():
+            self._show_draft(prompt, cursor_at_end=True)
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -142,10 +162,10 @@ class Chat:
             request = SendRequest(
                 action="next",
                 prompt=text,
-                parent_message_id=self.app.client.new_message_id(),
+                parent_message_id=self.client.new_message_id(),
                 conversation_id=None,
                 model=self.new_chat_model or self.default_model(),
-                message_id=self.app.client.new_message_id(),
+                message_id=self.client.new_message_id(),
                 temporary=self.new_chat_temporary,
             )
         elif editing is not None and editing.node_id in session.conversation.mapping:
@@ -154,23 +174,23 @@ class Chat:
             request = SendRequest(
                 action="next",
                 prompt=text,
-                parent_message_id=parent or self.app.client.new_message_id(),
+                parent_message_id=parent or self.client.new_message_id(),
                 conversation_id=session.id,
                 model=self._model_of(session),
-                message_id=self.app.client.new_message_id(),
+                message_id=self.client.new_message_id(),
                 keep_position=position,
             )
         else:
             request = SendRequest(
                 action="next",
                 prompt=text,
-                parent_message_id=session.reply_parent_id() or self.app.client.new_message_id(),
+                parent_message_id=session.reply_parent_id() or self.client.new_message_id(),
                 conversation_id=session.id,
                 model=self._model_of(session),
-                message_id=self.app.client.new_message_id(),
+                message_id=self.client.new_message_id(),
                 keep_position=len(session.messages),
             )
-        self.screen.composer.text = ""
+        self._show_draft("")
         self._set_editing(None)
         self._start(request, shown_prompt=text)
 
@@ -193,7 +213,7 @@ class Chat:
         else:
             prompt, keep = None, 0
         if prompt is None or prompt.role != "user":
-            self.app.notify("The last message is not a reply to regenerate.", markup=False)
+            self.host.post(Notice("The last message is not a reply to regenerate."))
             return
         user_node = prompt.last_node_id
         node = session.conversation.mapping.get(user_node)
@@ -231,10 +251,10 @@ class Chat:
             return
         last = session.messages[-1]
         if last.role != "assistant":
-            self.app.notify("There is no reply to continue: press g to ask again.", markup=False)
+            self.host.post(Notice("There is no reply to continue: press g to ask again."))
             return
         if last.finish_type not in CONTINUABLE:
-            self.app.notify("The last reply finished; there is nothing to continue.", markup=False)
+            self.host.post(Notice("The last reply finished; there is nothing to continue."))
             return
         self._start(
             SendRequest(
@@ -249,29 +269,20 @@ class Chat:
             shown_prompt=None,
         )
 
-    def edit_focused(self) -> None:
-        """Put the focused prompt into the composer; sending it makes a new branch."""
-        message = self.screen.transcript.focused_message
+    def edit(self, message: VisibleMessage | None) -> None:
+        """Put ``message`` (the focused one) into the composer; sending it makes a new branch."""
         if message is None or message.role != "user":
-            self.app.notify("Focus one of your prompts to edit it (tab, then ↑/↓).", markup=False)
+            self.host.post(Notice("Focus one of your prompts to edit it (tab, then ↑/↓)."))
             return
-        composer = self.screen.composer
         if self.editing is None:
             # What was being typed comes back when the edit is left (escape).
-            self.drafts[self.draft_key] = composer.text
+            self.drafts[self.draft_key] = self.draft
         self._set_editing(message)
-        composer.text = message.text
-        composer.move_cursor(composer.document.end)
-        composer.focus()
+        self._show_draft(message.text, cursor_at_end=True, focus=True)
 
     def _set_editing(self, message: VisibleMessage | None) -> None:
         self.editing = message
-        composer = self.screen.composer
-        composer.border_title = (
-            "Editing a prompt: enter sends it as a new branch" if message is not None else ""
-        )
-        composer.set_class(message is not None, "-editing")
-        self.screen.refresh_bindings()  # escape now leaves editing
+        self.host.post(EditingChanged(message is not None))  # escape now leaves editing
 
     def stop(self) -> None:
         """Stop the streaming reply; the partial reply stays, marked stopped."""
@@ -279,7 +290,7 @@ class Chat:
             self.worker.cancel()
         elif self.editing is not None:
             self._set_editing(None)
-            self.screen.composer.text = self.drafts.pop(self.draft_key, "")
+            self._show_draft(self.drafts.pop(self.draft_key, ""))
 
     # -- syncing with the server after a reply ----------------------------------------------
 
@@ -295,10 +306,10 @@ class Chat:
         if run is None or run.phase == "streaming":
             return False
         if run.phase == "done":
-            if not (run.unsynced and run.reply.is_attached):
+            if not (run.unsynced and run.on_screen):
                 return False  # in sync, or the user opened something else since
             run.phase = "settling"
-            self.screen.run_worker(run.resync(), group="settle")
+            self.host.run(run.resync(), group="settle")
         self._waiting = (self.draft_key, action)
         return True
 
@@ -307,13 +318,19 @@ class Chat:
         waiting, self._waiting = self._waiting, None
         if error is not None:
             if waiting is not None:
-                self.app.report_error(error, "Not sent: reloading the conversation failed")
+                self.host.post(ErrorNotice("Not sent: reloading the conversation failed", error))
             elif not run.outcome.broken:
                 # A broken reply says so already; this one looks finished but is not in sync.
-                self.app.report_error(error, "Reply kept; reloading failed (retried on next send)")
+                self.host.post(
+                    ErrorNotice("Reply kept; reloading failed (retried on next send)", error)
+                )
             return
         if waiting is not None and run is self.run and waiting[0] == self.draft_key:
             waiting[1]()
+
+    def reply_saved(self) -> None:
+        """A reply is on the server: the model picked for a new chat is used up."""
+        self.new_chat_model = None
 
     def new_chat_saved(self, conversation_id: str) -> None:
         """The new chat on screen is now saved as ``conversation_id``: it keeps its draft (and
@@ -326,7 +343,7 @@ class Chat:
 
     def _send_unchanged(self, text: str) -> None:
         # Sent after the sync only if the composer still holds it (it was not edited meanwhile).
-        if self.screen.composer.text.strip() == text:
+        if self.draft.strip() == text:
             self.send_prompt(text)
 
     def _model_of(self, session: OpenConversation) -> str:
@@ -338,35 +355,29 @@ class Chat:
     # -- the stream --------------------------------------------------------------------------
 
     def _start(self, request: SendRequest, *, shown_prompt: str | None) -> None:
-        """Show the prompt (if any) and the live reply at once, and stream in a worker."""
-        transcript = self.screen.transcript
-        if self.reply is not None and self.reply.is_attached:
-            # A broken-off reply kept on screen from the last run gives way to the new one.
-            self.reply.remove()
+        """Show the prompt (if any) and the live reply at once, and stream in the background."""
+        self._replies += 1
         session = self.history.session
-        if session is not None:
-            transcript.replace_from(
-                request.keep_position, session.messages[: request.keep_position]
-            )
+        prompt = None
         if shown_prompt is not None:
-            transcript.append_message(
-                VisibleMessage(
-                    node_id=request.message_id or "",
-                    node_ids=(request.message_id or "",),
-                    role="user",
-                    blocks=(Block(BlockKind.MARKDOWN, shown_prompt),),
-                    create_time=self.app.now(),
-                )
+            prompt = VisibleMessage(
+                node_id=request.message_id or "",
+                node_ids=(request.message_id or "",),
+                role="user",
+                blocks=(Block(BlockKind.MARKDOWN, shown_prompt),),
+                create_time=self.now(),
             )
-        self.reply = StreamingReply(model_slug=request.model, initial_text=request.initial_text)
-        transcript.mount_reply(self.reply)
-        self.screen.composer.busy = True
-        self.run = ReplyRun(self, request, self.reply, shown_prompt)
-        self.worker = self.screen.run_worker(self.run.run(), group="stream", exclusive=True)
-
-    def keep_partial(self, reply: StreamingReply) -> None:
-        """Show a broken-off reply the server did not keep again, under the thread just shown."""
-        kept = StreamingReply(model_slug=reply.model_slug, initial_text=reply.text)
-        kept.finish(status=reply.status, note=reply.note)
-        self.reply = kept
-        self.screen.transcript.mount_reply(kept)
+        self.host.post(
+            ReplyStarted(
+                reply_id=self._replies,
+                model=request.model,
+                initial_text=request.initial_text,
+                keep_position=request.keep_position,
+                thread=None if session is None else session.messages[: request.keep_position],
+                prompt=prompt,
+            )
+        )
+        self.run = ReplyRun(
+            self, self.host, self.client, self.history, request, self._replies, shown_prompt
+        )
+        self.worker = self.host.run(self.run.run(), group="stream", exclusive=True)

@@ -1,7 +1,7 @@
 """Write an export file: the open conversation's branch or whole tree, as Markdown or JSON.
 
-:func:`ask_and_export` is the flow behind the export key: the dialog, a confirmation before
-replacing a file, and the write in a thread. The rest is pure and tested without a screen.
+:class:`Exporter` writes the file the export dialog chose, in a thread; the rest is pure and
+tested without a screen or a disk.
 """
 
 from __future__ import annotations
@@ -9,60 +9,41 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from tui.api.models import Conversation
+from tui.controllers.host import Host
+from tui.controllers.messages import ErrorNotice, Notice
 from tui.conversation.formats import thread_markdown, tree_json
 from tui.conversation.session import OpenConversation
 from tui.conversation.tree import active_thread, visible_messages
-from tui.text.sanitize import clean_line
-
-if TYPE_CHECKING:
-    from tui.screens.export_dialog import ExportChoice
-    from tui.screens.main import MainScreen
 
 Scope = Literal["branch", "tree"]
 Format = Literal["markdown", "json"]
 
 
-def ask_and_export(screen: MainScreen, session: OpenConversation) -> None:
-    """Ask what and where, ask again before replacing a file, then write it in a thread."""
-    from tui.screens.confirm import ConfirmScreen
-    from tui.screens.export_dialog import ExportScreen
+class Exporter:
+    """The controller behind the export dialog: writes the file the user chose, off the loop.
 
-    app = screen.backchat
+    The dialog, and the question before replacing a file, are the screen's; this writes in a
+    thread and says where the file went, or why it could not.
+    """
 
-    def write(choice: ExportChoice) -> None:
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    def export(self, session: OpenConversation, scope: Scope, fmt: Format, path: Path) -> None:
+        """Write ``session`` to ``path`` in the background; a notice says how it went."""
+
         async def run() -> None:
             try:
-                path = await asyncio.to_thread(
-                    write_export, session, choice.scope, choice.fmt, choice.path
-                )
+                written = await asyncio.to_thread(write_export, session, scope, fmt, path)
             except OSError as error:
-                app.report_error(error, "Export failed")
+                self.host.post(ErrorNotice("Export failed", error))
                 return
-            app.notify(f"Exported to {path}", markup=False)
+            self.host.post(Notice(f"Exported to {written}"))
 
-        screen.run_worker(run(), group="export")
-
-    def chosen(choice: ExportChoice | None) -> None:
-        if choice is None:
-            return
-        if not choice.path.exists():
-            write(choice)
-            return
-        # Never replace a file the user may care about without asking.
-        app.push_screen(
-            ConfirmScreen(
-                f"Replace “{clean_line(choice.path.name, limit=80)}”?",
-                f"It already exists in {clean_line(str(choice.path.parent), limit=200)}.",
-                confirm_label="Replace",
-                danger=True,
-            ),
-            lambda replace: write(choice) if replace else None,
-        )
-
-    app.push_screen(ExportScreen(session.title), chosen)
+        self.host.run(run(), group="export")
 
 
 def render_export(session: OpenConversation, scope: Scope, fmt: Format) -> str:

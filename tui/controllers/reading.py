@@ -1,47 +1,83 @@
-"""Reading and tidying history: list paging, opening, branches, rename, delete, archive, export.
+"""Reading and tidying history: list paging, opening, branches, rename, delete, archive, titles.
 
-Every network call runs in a worker; the UI changes at once (optimistic) and rolls back with a
-clear notice if the server refuses. Nothing here builds HTTP requests: it calls ``tui.api``.
+Every network call runs in the host's background work; what the user sees changes at once
+(optimistic) and rolls back with a clear notice if the server refuses. Nothing here builds HTTP
+requests (it calls ``tui.api``) or touches a widget (it posts :mod:`tui.controllers.messages`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeGuard
 
+from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError, NotFoundError
 from tui.api.models import Conversation, ConversationItem
+from tui.controllers.host import Host
+from tui.controllers.messages import (
+    BranchSwitched,
+    ConversationClosed,
+    ConversationRemoved,
+    ConversationRestored,
+    ConversationShown,
+    ErrorNotice,
+    ListComplete,
+    ListPageFailed,
+    ListPageLoaded,
+    ListRestarted,
+    ListResumed,
+    Notice,
+    TitleBar,
+    TitleChanged,
+)
 from tui.conversation.session import BranchMemory, OpenConversation
 from tui.text.sanitize import clean_line
-
-if TYPE_CHECKING:
-    from tui.app import BackchatApp
-    from tui.screens.main import MainScreen
 
 MAX_PAGE = 100
 """The server's largest page: loading everything uses it, for the fewest round trips."""
 UNTITLED = "New chat"
 """The server's title for a conversation nobody has named yet."""
+NO_TARGET = "Select a conversation first."
+"""Said when a tidy key is pressed with no conversation selected or open."""
+
+_Call = Callable[[str], Awaitable[object]]
+
+
+def _nothing() -> None:
+    return None
 
 
 class History:
     """The controller behind the sidebar and the transcript (reading side)."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(
+        self, host: Host, client: BackendClient, *, page_size: int, now: Callable[[], datetime]
+    ) -> None:
+        self.host = host
+        self.client = client
+        """The API client (its token may change after a sign-in: read it each time)."""
+        self.page_size = page_size
+        """Conversations per list page, as the user set it."""
+        self.now = now
+        """The clock, for the rows of conversations the app creates."""
         self.session: OpenConversation | None = None
         """The open conversation, if any."""
         self.branches = BranchMemory()
         """The branch picked per conversation, kept while the app runs."""
         self.archived = False
-        """Whether the sidebar shows the archived list."""
+        """Whether the list shows the archived conversations."""
         self.ready = False
         """True once the client has a token: list pages are fetched only then."""
+        self.on_session_change: Callable[[], None] = _nothing
+        """Called whenever another conversation (or none) is shown: the chat keeps drafts."""
+        self.pane_version = 0
+        """Counts what the pane showed whole (a conversation, none, a new chat): a live reply
+        shown under an older one is gone from the screen."""
+        self._titles: dict[str, str | None] = {}
+        """Titles of the conversations listed, as the server (or the last rename) has them."""
         self._open_after_sign_in: str | None = None
         """A conversation whose opening a 401 stopped: opened once the user signs in again."""
-
-    @property
-    def app(self) -> BackchatApp:
-        return self.screen.backchat
 
     @property
     def open_id(self) -> str | None:
@@ -50,61 +86,65 @@ class History:
     # -- the list ----------------------------------------------------------------------------
 
     def reload_list(self) -> None:
-        """Start the list again from its first page (the sidebar asks for it)."""
+        """Start the list again from its first page (the list then asks for it)."""
         self.ready = True
-        self.screen.sidebar.reset(self.archived)
+        self.host.post(ListRestarted(self.archived))
 
     def load_page(self, offset: int, archived: bool) -> None:
         if not self.ready:
-            # Not signed in yet: the sidebar asks again once we are (reload_list).
-            self.screen.sidebar.page_failed()
+            # Not signed in yet: the list asks again once we are (reload_list).
+            self.host.post(ListPageFailed())
             return
 
         async def fetch() -> None:
             try:
-                page = await self.app.client.conversations(
-                    offset=offset, limit=self.app.settings.page_size, is_archived=archived or None
+                page = await self.client.conversations(
+                    offset=offset, limit=self.page_size, is_archived=archived or None
                 )
             except ApiError as error:
-                self.screen.sidebar.page_failed()
-                self.app.report_error(error, "Loading conversations")
+                self.host.post(ListPageFailed())
+                self.host.post(ErrorNotice("Loading conversations", error))
                 return
-            self.screen.sidebar.add_page(page, archived=archived)
+            self._listed(page.items)
+            self.host.post(ListPageLoaded(page, archived))
 
-        self.screen.run_worker(fetch(), group="list-page", exclusive=True)
+        self.host.run(fetch(), group="list-page", exclusive=True)
 
     def load_all(self, offset: int, archived: bool) -> None:
         """Load every remaining page (with progress), so the filter searches every title."""
 
         async def fetch_all() -> None:
-            sidebar = self.screen.sidebar
             position = offset
             while True:
                 try:
-                    page = await self.app.client.conversations(
+                    page = await self.client.conversations(
                         offset=position, limit=MAX_PAGE, is_archived=archived or None
                     )
                 except ApiError as error:
-                    sidebar.page_failed()
-                    self.app.report_error(error, "Loading every conversation")
+                    self.host.post(ListPageFailed())
+                    self.host.post(ErrorNotice("Loading every conversation", error))
                     return
-                sidebar.add_page(page, archived=archived)
+                self._listed(page.items)
+                self.host.post(ListPageLoaded(page, archived, loading_all=True))
                 position += len(page.items)
-                sidebar.set_progress(sidebar.loaded, page.total)
                 if not page.items or (page.total is not None and position >= page.total):
                     break
-            self.app.notify(f"Loaded all {sidebar.loaded:,} conversations.", markup=False)
+            self.host.post(ListComplete(archived))
 
-        self.screen.run_worker(fetch_all(), group="list-page", exclusive=True)
+        self.host.run(fetch_all(), group="list-page", exclusive=True)
+
+    def _listed(self, items: list[ConversationItem]) -> None:
+        for item in items:
+            self._titles[item.id] = item.title
 
     def toggle_archived(self) -> None:
         self.archived = not self.archived
-        self.screen.sidebar.archived = self.archived  # the sidebar restarts and asks for page 0
+        self.host.post(ListRestarted(self.archived))  # the list asks for its page 0
 
     def resume(self) -> None:
         """Signed in again after a 401: keep the list as it is and fetch what failed."""
         self.ready = True
-        self.screen.sidebar.retry()
+        self.host.post(ListResumed())
         pending, self._open_after_sign_in = self._open_after_sign_in, None
         if pending is not None:
             self.open(pending)
@@ -119,23 +159,21 @@ class History:
     def open(self, conversation_id: str, *, keep_branch: bool = True) -> None:
         async def fetch() -> None:
             try:
-                conversation = await self.app.client.conversation(conversation_id)
+                conversation = await self.client.conversation(conversation_id)
             except NotFoundError:
                 # Say what happened and drop the row: the list no longer offers a dead end.
-                self.app.report_error(
-                    NotFoundError("Not found (deleted elsewhere?): removed from the list."),
-                    "Opening the conversation",
-                )
-                self.screen.sidebar.remove_row(conversation_id)
+                gone = NotFoundError("Not found (deleted elsewhere?): removed from the list.")
+                self.host.post(ErrorNotice("Opening the conversation", gone))
+                self.host.post(ConversationRemoved(conversation_id, undoable=False))
                 return
             except ApiError as error:
                 if isinstance(error, AuthError):
                     self._open_after_sign_in = conversation_id
-                self.app.report_error(error, "Opening the conversation")
+                self.host.post(ErrorNotice("Opening the conversation", error))
                 return
             self.show(conversation, keep_branch=keep_branch)
 
-        self.screen.run_worker(fetch(), group="open", exclusive=True)
+        self.host.run(fetch(), group="open", exclusive=True)
 
     def show(
         self,
@@ -174,14 +212,16 @@ class History:
         the scroll position.
         """
         self.session = session
+        self.pane_version += 1
         self._remember()
-        self.screen.set_title(session.title, self._detail())
-        transcript = self.screen.transcript
-        if keep_from is not None and transcript.conversation_id == session.id:
-            transcript.replace_from(keep_from, session.messages)
-        else:
-            transcript.show(session.messages, conversation_id=session.id, title=session.title)
-        self.screen.chat.conversation_changed()
+        self.host.post(TitleBar(session.title, self._detail()))
+        self.host.post(ConversationShown(session, keep_from))
+        self.on_session_change()
+
+    def forget_open(self) -> None:
+        """No conversation is open any more (deleted, or a new chat is being written)."""
+        self.session = None
+        self.pane_version += 1
 
     def switch_branch(self, node_id: str, index: int) -> None:
         if self.session is None:
@@ -189,9 +229,9 @@ class History:
         position = self.session.switch(node_id, index)
         self._remember()
         # The message count in the title bar follows the branch shown.
-        self.screen.set_title(self.session.title, self._detail())
-        self.screen.transcript.replace_from(position, self.session.messages)
-        self.screen.chat.conversation_changed()
+        self.host.post(TitleBar(self.session.title, self._detail()))
+        self.host.post(BranchSwitched(position, self.session.messages))
+        self.on_session_change()
 
     def _remember(self) -> None:
         if self.session is not None and self.session.leaf_id:
@@ -211,79 +251,61 @@ class History:
 
     # -- tidy --------------------------------------------------------------------------------
 
-    def _title_of(self, conversation_id: str) -> str:
-        return self._known_title(conversation_id) or UNTITLED
+    def has_target(self, conversation_id: str | None) -> TypeGuard[str]:
+        """Whether a tidy key has a conversation to act on; says so when it has none."""
+        if not conversation_id:
+            self.host.post(Notice(NO_TARGET))
+            return False
+        return True
 
-    def _known_title(self, conversation_id: str) -> str | None:
+    def title_of(self, conversation_id: str) -> str:
+        """The title to show in a question or a notice ("New chat" when it has none)."""
+        return self.known_title(conversation_id) or UNTITLED
+
+    def known_title(self, conversation_id: str) -> str | None:
         """The title as the server (or the last rename) has it; None when there is none."""
         if self.session is not None and self.session.id == conversation_id:
             return self.session.conversation.title
-        return self.screen.sidebar.title_of(conversation_id)
+        return self._titles.get(conversation_id)
 
-    def rename(self, conversation_id: str | None) -> None:
-        if not conversation_id:
-            self.app.notify("Select a conversation first.", markup=False)
+    def rename(self, conversation_id: str, old_title: str, new_title: str) -> None:
+        """Rename at once, then on the server; put ``old_title`` back if the server refuses."""
+        # The dialog shows the title cleaned of control characters: enter on it unchanged is
+        # not a rename.
+        if new_title in (old_title, clean_line(old_title)):
             return
-        from tui.screens.rename import RenameScreen
+        self._set_title_everywhere(conversation_id, new_title)
 
-        old_title = self._title_of(conversation_id)
-
-        def done(new_title: str | None) -> None:
-            # The dialog shows the title cleaned of control characters: enter on it unchanged
-            # is not a rename.
-            if new_title is None or new_title in (old_title, clean_line(old_title)):
+        async def patch() -> None:
+            try:
+                await self.client.rename_conversation(conversation_id, new_title)
+            except ApiError as error:
+                self._set_title_everywhere(conversation_id, old_title)
+                self.host.post(ErrorNotice("Rename undone", error))
                 return
-            self._set_title_everywhere(conversation_id, new_title)
+            self.host.post(Notice(f"Renamed to “{clean_line(new_title, limit=60)}”."))
 
-            async def patch() -> None:
-                try:
-                    await self.app.client.rename_conversation(conversation_id, new_title)
-                except ApiError as error:
-                    self._set_title_everywhere(conversation_id, old_title)
-                    self.app.report_error(error, "Rename undone")
-                    return
-                self.app.notify(f"Renamed to “{clean_line(new_title, limit=60)}”.", markup=False)
-
-            self.screen.run_worker(patch(), group="tidy")
-
-        self.app.push_screen(RenameScreen(old_title), done)
+        self.host.run(patch(), group="tidy")
 
     def _set_title_everywhere(self, conversation_id: str, title: str) -> None:
-        self.screen.sidebar.rename_row(conversation_id, title)
+        self._titles[conversation_id] = title
+        self.host.post(TitleChanged(conversation_id, title))
         if self.session is not None and self.session.id == conversation_id:
             self.session.conversation.title = title
-            self.screen.set_title(title, self._detail())
+            self.host.post(TitleBar(title, self._detail()))
 
-    def delete(self, conversation_id: str | None) -> None:
-        if not conversation_id:
-            self.app.notify("Select a conversation first.", markup=False)
-            return
-        from tui.screens.confirm import ConfirmScreen
-
-        title = self._title_of(conversation_id)
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self._remove(conversation_id, "Delete", self.app.client.delete_conversation)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete “{clean_line(title, limit=80)}”?",
-                "It disappears from your history on the server.",
-                confirm_label="Delete",
-                danger=True,
-            ),
-            done,
-        )
+    def delete(self, conversation_id: str) -> None:
+        """Delete (the user said yes): the row goes at once, and comes back if refused."""
+        self._remove(conversation_id, "Delete", self.client.delete_conversation)
 
     def archive(self, conversation_id: str | None) -> None:
-        if not conversation_id:
-            self.app.notify("Select a conversation first.", markup=False)
+        """Archive (or, in the archived list, unarchive) at once; undone if refused."""
+        if not self.has_target(conversation_id):
             return
         archive = not self.archived
 
         async def call(cid: str) -> object:
-            return await self.app.client.set_archived(cid, archive)
+            return await self.client.set_archived(cid, archive)
 
         self._remove(conversation_id, "Archive" if archive else "Unarchive", call)
 
@@ -293,42 +315,38 @@ class History:
         A deleted conversation that is open closes; an archived one stays open (it still
         exists, and the reader may be in the middle of it) and its title bar says so.
         """
-        title = clean_line(self._title_of(conversation_id), limit=60)
-        removed = self.screen.sidebar.remove_row(conversation_id)
+        title = clean_line(self.title_of(conversation_id), limit=60)
+        self.host.post(ConversationRemoved(conversation_id))
 
         async def run() -> None:
             try:
                 await call(conversation_id)
             except ApiError as error:
-                if removed is not None:
-                    self.screen.sidebar.insert_row(*removed)
-                self.app.report_error(error, f"{verb} undone")
+                self.host.post(ConversationRestored(conversation_id))
+                self.host.post(ErrorNotice(f"{verb} undone", error))
                 return
             session = self.session
             if session is not None and session.id == conversation_id:
                 if verb == "Delete":
-                    self.session = None
-                    self.screen.transcript.clear()
-                    self.screen.set_title(None)
-                    self.screen.chat.conversation_changed()
+                    self.forget_open()
+                    self.host.post(ConversationClosed())
+                    self.on_session_change()
                 else:
                     session.conversation.is_archived = verb == "Archive"
-                    self.screen.set_title(session.title, self._detail())
+                    self.host.post(TitleBar(session.title, self._detail()))
             past = {"Delete": "Deleted", "Archive": "Archived", "Unarchive": "Unarchived"}
-            self.app.notify(f"{past.get(verb, verb)} “{title}”.", markup=False)
+            self.host.post(Notice(f"{past.get(verb, verb)} “{title}”."))
 
-        self.screen.run_worker(run(), group="tidy")
+        self.host.run(run(), group="tidy")
 
     def generate_title(self, conversation_id: str | None) -> None:
         """Ask the server for a title; it never replaces a title the user set."""
-        if not conversation_id:
-            self.app.notify("Select a conversation first.", markup=False)
+        if not self.has_target(conversation_id):
             return
-        title = self._known_title(conversation_id)
+        title = self.known_title(conversation_id)
         if title and title.strip() and title != UNTITLED:
-            self.app.notify(
-                f"Already titled “{clean_line(title, limit=60)}”: rename it instead (r).",
-                markup=False,
+            self.host.post(
+                Notice(f"Already titled “{clean_line(title, limit=60)}”: rename it instead (r).")
             )
             return
 
@@ -336,43 +354,36 @@ class History:
             try:
                 message_id = await self._last_message_id(conversation_id)
                 if message_id is None:
-                    self.app.notify("Nothing to title yet.", markup=False)
+                    self.host.post(Notice("Nothing to title yet."))
                     return
-                result = await self.app.client.generate_title(conversation_id, message_id)
+                result = await self.client.generate_title(conversation_id, message_id)
             except ApiError as error:
-                self.app.report_error(error, "Generating a title")
+                self.host.post(ErrorNotice("Generating a title", error))
                 return
             if result.title:
                 self._set_title_everywhere(conversation_id, result.title)
-                self.app.notify(f"Titled “{clean_line(result.title, limit=60)}”.", markup=False)
+                self.host.post(Notice(f"Titled “{clean_line(result.title, limit=60)}”."))
             else:
-                self.app.notify(clean_line(result.message or "No title.", limit=200), markup=False)
+                self.host.post(Notice(clean_line(result.message or "No title.", limit=200)))
 
-        self.screen.run_worker(run(), group="tidy")
+        self.host.run(run(), group="tidy")
 
     async def _last_message_id(self, conversation_id: str) -> str | None:
         if self.session is not None and self.session.id == conversation_id:
             return self.session.leaf_id
-        conversation = await self.app.client.conversation(conversation_id)
+        conversation = await self.client.conversation(conversation_id)
         return OpenConversation.build(conversation).leaf_id
 
     # -- export ------------------------------------------------------------------------------
 
-    def export(self) -> None:
+    def exportable(self) -> OpenConversation | None:
+        """The conversation the export key exports; None (and a notice) when none is open."""
         if self.session is None:
-            self.app.notify("Open a conversation to export it.", markup=False)
-            return
-        from tui.controllers.export_files import ask_and_export
-
-        ask_and_export(self.screen, self.session)
+            self.host.post(Notice("Open a conversation to export it."))
+        return self.session
 
     def item_for_new(self, conversation_id: str, title: str) -> ConversationItem:
-        """A sidebar row for a conversation the app just created."""
-        now = self.app.now()
+        """A list row for a conversation the app just created."""
+        now = self.now()
+        self._titles[conversation_id] = title
         return ConversationItem(id=conversation_id, title=title, create_time=now, update_time=now)
-
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
-    _Call = Callable[[str], Awaitable[object]]

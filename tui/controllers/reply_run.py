@@ -1,21 +1,21 @@
-"""One reply being written: the request, the stream worker, and syncing with the server after.
+"""One reply being written: the request, the stream, and syncing with the server after.
 
-:class:`tui.controllers.chat.Chat` decides *what* to send; a :class:`ReplyRun` sends it, feeds the
-live
-:class:`~tui.widgets.streaming.StreamingReply`, and when the stream ends however it ends
-(finished, stopped, broken, refused before it started) puts the screen in the state the user
-expects: the server's tree, with nothing they typed or the model said lost.
+:class:`tui.controllers.chat.Chat` decides *what* to send; a :class:`ReplyRun` sends it, posts
+what the live reply shows (:class:`~tui.controllers.messages.ReplyText`, cheap: one per chunk),
+and when the stream ends however it ends (finished, stopped, broken, refused before it started)
+posts what puts the screen in the state the user expects: the server's tree, with nothing they
+typed or the model said lost.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
+from tui.api.client import BackendClient
 from tui.api.errors import (
     ApiError,
     ForbiddenError,
@@ -26,18 +26,22 @@ from tui.api.errors import (
     TooLongError,
 )
 from tui.api.events import EventKind, StreamEvent
+from tui.controllers.host import Host
+from tui.controllers.messages import (
+    ConversationTouched,
+    ErrorNotice,
+    ReplyDropped,
+    ReplyEnded,
+    ReplyKept,
+    ReplyReplaced,
+    ReplyStatus,
+    ReplyText,
+)
+from tui.controllers.reading import History
 from tui.text.sanitize import clean_line
-from tui.widgets.message_view import FINISH_NOTES
-from tui.widgets.streaming import StreamingReply
-
-if TYPE_CHECKING:
-    from tui.controllers.chat import Chat
 
 Action = Literal["next", "variant", "continue"]
 Phase = Literal["streaming", "settling", "done"]
-
-FRAME_WAIT = 0.5
-"""Seconds to wait for the final render to be drawn before syncing with the server."""
 
 
 @dataclass
@@ -78,16 +82,51 @@ class Outcome:
         return self.stopped or self.interrupted or self.error is not None
 
 
+class ReplyOwner(Protocol):
+    """What a run tells the controller that started it (:class:`tui.controllers.chat.Chat`)."""
+
+    @property
+    def run(self) -> ReplyRun | None:
+        """The latest run: an older one no longer changes what is shown."""
+        ...
+
+    def give_back(self, prompt: str) -> None:
+        """The prompt was not sent: put it back in the composer."""
+        ...
+
+    def reply_saved(self) -> None:
+        """The reply is on the server (a new chat's model choice is used up)."""
+        ...
+
+    def new_chat_saved(self, conversation_id: str) -> None:
+        """The new chat on screen is saved as ``conversation_id``."""
+        ...
+
+    def synced(self, run: ReplyRun, error: ApiError | None) -> None:
+        """The run's reply is synced with the server's tree, or reloading failed."""
+        ...
+
+
 class ReplyRun:
     """Sends one request and keeps the live reply and then the transcript right."""
 
     def __init__(
-        self, chat: Chat, request: SendRequest, reply: StreamingReply, shown_prompt: str | None
+        self,
+        owner: ReplyOwner,
+        host: Host,
+        client: BackendClient,
+        history: History,
+        request: SendRequest,
+        reply_id: int,
+        shown_prompt: str | None,
     ) -> None:
-        self.chat = chat
+        self.owner = owner
+        self.host = host
+        self.client = client
+        self.history = history
         self.request = request
-        self.reply = reply
-        """The live reply widget this run writes into."""
+        self.reply_id = reply_id
+        """Names the live reply in the messages this run posts."""
         self.shown_prompt = shown_prompt
         """The prompt shown at once (None for regenerate / continue): put back on failure."""
         self.outcome = Outcome(conversation_id=request.conversation_id)
@@ -95,15 +134,19 @@ class ReplyRun:
         """Streaming, then settling (showing the server's tree), then done."""
         self.unsynced = False
         """Reloading the conversation after the reply failed: the session predates the reply."""
-        self._following_checked = False
+        self._pane = history.pane_version
         self._mark: str | None = None
         self._title: str | None = None
 
+    @property
+    def on_screen(self) -> bool:
+        """Whether the live reply is still shown: the pane has shown nothing else since."""
+        return self.history.pane_version == self._pane
+
     async def run(self) -> None:
-        """The stream worker: stream, then settle (a stop settles in a worker of its own)."""
-        chat = self.chat
+        """The stream: stream, then settle (a stop settles in background work of its own)."""
         request = self.request
-        events = chat.app.client.send(
+        events = self.client.send(
             action=request.action,
             prompt=request.prompt,
             parent_message_id=request.parent_message_id,
@@ -118,19 +161,16 @@ class ReplyRun:
                 async for event in stream:
                     self.apply(event)
         except ApiError as error:
-            chat.screen.composer.busy = False
             self.phase = "done"
             self.failed_before_stream(error)
             return
         except asyncio.CancelledError:
-            # Stop: keep the partial reply; settle in a new worker, this one is being cancelled.
+            # Stop: keep the partial reply; settle in new work, this one is being cancelled.
             self.outcome.stopped = True
-            self.reply.finish(status="stopped", note=FINISH_NOTES["stopped"][1])
-            chat.screen.composer.busy = False
+            self.host.post(ReplyEnded(self.reply_id, "stopped"))
             self.phase = "settling"
-            chat.screen.run_worker(self.settle(), group="settle")
+            self.host.run(self.settle(), group="settle")
             raise
-        chat.screen.composer.busy = False
         await self.settle()
 
     def apply(self, event: StreamEvent) -> None:
@@ -144,14 +184,10 @@ class ReplyRun:
         if kind is EventKind.TEXT:
             if event.extra.get("rewrite"):
                 # The server replaced the text (a classic snapshot that is not an extension).
-                self.reply.replace_text(self.request.initial_text + event.delta)
+                text = self.request.initial_text + event.delta
+                self.host.post(ReplyText(self.reply_id, text, replace=True))
             else:
-                self.reply.append(event.delta)
-            if not self._following_checked:
-                # Once, as the reply starts: from here the transcript's anchor follows the
-                # bottom while the user stays there, and lets go when they scroll up.
-                self._following_checked = True
-                self.chat.screen.transcript.scroll_to_end_if_following()
+                self.host.post(ReplyText(self.reply_id, event.delta))
         elif kind is EventKind.TITLE and event.title:
             outcome.title = event.title
         elif kind is EventKind.ERROR:
@@ -166,41 +202,39 @@ class ReplyRun:
 
     def failed_before_stream(self, error: ApiError) -> None:
         """Nothing was streamed: put everything back as it was, prompt included."""
-        chat = self.chat
-        self.reply.remove()
-        transcript = chat.screen.transcript
-        session = chat.history.session
-        if session is not None:
-            transcript.replace_from(self.request.keep_position, session.messages)
-        elif self.shown_prompt is not None:
-            transcript.clear()
-        composer = chat.screen.composer
-        if self.shown_prompt is not None and not composer.text.strip():
-            composer.text = self.shown_prompt
-            composer.move_cursor(composer.document.end)
-        chat.app.report_error(error, advice(error))
+        session = self.history.session
+        self.host.post(
+            ReplyDropped(
+                self.reply_id,
+                keep_position=self.request.keep_position,
+                thread=None if session is None else session.messages,
+                clear=session is None and self.shown_prompt is not None,
+            )
+        )
+        if self.shown_prompt is not None:
+            self.owner.give_back(self.shown_prompt)
+        self.host.post(ErrorNotice(advice(error), error))
 
     async def settle(self) -> None:
         """The stream ended (finished, broke or was stopped): show the server's tree.
 
-        The reply as the server stored it replaces the live widget, so the screen is exactly
+        The reply as the server stored it replaces the live one, so the screen is exactly
         what reopening the conversation shows. A reply that broke off keeps its partial text,
         marked, with continue and retry offered; if the server kept nothing of it, the live
-        widget stays under the server's thread with what had arrived.
+        reply stays under the server's thread with what had arrived.
         """
         self.phase = "settling"
-        outcome, reply = self.outcome, self.reply
+        outcome = self.outcome
         if outcome.stopped:
-            self._mark = "stopped"
+            self._mark = "stopped"  # the live reply says so already (see run)
         elif outcome.broken:
             self._mark = "interrupted"
-            reply.finish(text=self._full(outcome.text), status="interrupted")
             reason = clean_line(outcome.error or "The reply broke off.", limit=160)
-            reply.set_status("interrupted", f"{reason} · {FINISH_NOTES['interrupted'][1]}")
+            text = self._full(outcome.text)
+            self.host.post(ReplyEnded(self.reply_id, "interrupted", text, reason))
         else:
-            reply.finish(text=self._full(outcome.text), status="done")
-            if outcome.finish_type == "max_tokens":
-                reply.set_status("max_tokens", FINISH_NOTES["max_tokens"][1])
+            status: ReplyStatus = "max_tokens" if outcome.finish_type == "max_tokens" else "done"
+            self.host.post(ReplyEnded(self.reply_id, status, self._full(outcome.text)))
         await self._syncing(self._first_sync())
 
     async def resync(self) -> None:
@@ -209,12 +243,12 @@ class ReplyRun:
         await self._syncing(self.sync())
 
     async def _syncing(self, sync: Awaitable[ApiError | None]) -> None:
-        """Run ``sync``, then tell the chat (what the user asked for meanwhile runs now)."""
+        """Run ``sync``, then tell the owner (what the user asked for meanwhile runs now)."""
         try:
             error = await sync
         finally:
             self.phase = "done"
-        self.chat.synced(self, error)
+        self.owner.synced(self, error)
 
     async def _first_sync(self) -> ApiError | None:
         outcome, request = self.outcome, self.request
@@ -229,27 +263,22 @@ class ReplyRun:
         """Reload the conversation and show it, the server's copy of the reply replacing the
         live one; returns the error if reloading failed (the reply then stays as it is).
 
-        The new messages are rendered off the event loop before the swap (the live reply's
-        lines are reused for the same text), so a long reply is swapped in one short frame.
+        The host renders the new messages ahead (:meth:`Host.prepare`, off the event loop in
+        the app) before they are shown, so a long reply is swapped in one short frame.
         """
-        chat, request, outcome, reply = self.chat, self.request, self.outcome, self.reply
+        history, request, outcome = self.history, self.request, self.outcome
         cid = outcome.conversation_id or ""
-        fetching = asyncio.ensure_future(chat.app.client.conversation(cid))
         try:
-            await self._drawn()
-            conversation = await fetching
+            conversation = await self.client.conversation(cid)
         except ApiError as error:
             self.unsynced = True
             return error
-        finally:
-            fetching.cancel()  # done already, unless this worker is being cancelled
         self.unsynced = False
         if self._title:
             conversation.title = self._title
-        history = chat.history
         if not request.temporary:
             item = history.item_for_new(cid, conversation.title or "New chat")
-            chat.screen.sidebar.move_to_top(item)
+            self.host.post(ConversationTouched(item))
         if self._superseded():
             return None
         kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
@@ -258,45 +287,35 @@ class ReplyRun:
         elif request.message_id and request.message_id in conversation.mapping:
             # No reply on the server (an in-stream error): the prompt is the branch's end.
             history.branches.remember(cid, request.message_id)
-        chat.new_chat_model = None
+        self.owner.reply_saved()
         new_chat = request.conversation_id is None
         # Only what is below the kept messages changes: no re-render above, no scroll jump
         # for a user who scrolled up to read while the reply streamed. A new chat: the pane
         # showed no conversation yet, so it is shown whole.
         keep = 0 if new_chat else request.keep_position
         session = history.session_for(conversation, mark_last=self._mark if kept else None)
-        await chat.screen.transcript.prepare(session.messages[keep:], reply.rendered())
+        await self.host.prepare(session.messages[keep:])
         if self._superseded():
-            return None  # the user moved on while it rendered: the prepared views are dropped
+            return None  # the user moved on while it rendered: what was prepared is dropped
         if new_chat:
-            chat.new_chat_saved(cid)
+            self.owner.new_chat_saved(cid)
         history.show_session(session, keep_from=None if new_chat else keep)
         if new_chat:
             if not kept and outcome.broken:
-                chat.keep_partial(reply)
+                self.host.post(ReplyKept(self.reply_id))
         elif kept or not outcome.broken:
-            reply.remove()  # the server's copy of the reply now shows in its place
+            self.host.post(ReplyReplaced(self.reply_id))  # the server's copy shows in its place
         # else: the server kept nothing of the reply; what arrived stays below the thread,
         # marked, as it was while streaming.
         return None
 
-    async def _drawn(self) -> None:
-        """Wait until the live reply's final render is on screen: the swap is laid out next."""
-        if not self.reply.is_attached:
-            return
-        drawn = asyncio.Event()
-        self.reply.call_after_refresh(drawn.set)
-        # Bounded: a reply removed meanwhile never refreshes, and this run must end.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(drawn.wait(), FRAME_WAIT)
-
     def _superseded(self) -> bool:
         """Whether the pane moved on: another conversation opened, or a newer new chat."""
-        session = self.chat.history.session
+        session = self.history.session
         if session is not None and session.id != self.outcome.conversation_id:
             return True
         new_chat = self.request.conversation_id is None
-        return new_chat and session is None and self.chat.reply is not self.reply
+        return new_chat and session is None and self.owner.run is not self
 
     def _full(self, text: str) -> str | None:
         """The reply's whole text (a continuation includes the part before), None if unknown."""
@@ -309,7 +328,7 @@ class ReplyRun:
         if not message_id:
             return None
         try:
-            result = await self.chat.app.client.generate_title(conversation_id, message_id)
+            result = await self.client.generate_title(conversation_id, message_id)
         except ApiError:
             return None
         return result.title

@@ -1,7 +1,7 @@
 """The account dialog: plan, models, beta features, limits and shared links, in tabs.
 
 The screen does no HTTP. The app fetches what it can, turns the server's models into the plain
-dataclasses of :mod:`tui.screens.account_overview` and passes an error string for every section
+dataclasses of :mod:`tui.controllers.account_overview` and passes an error string for every section
 it could not fetch. A ``None`` field means "not available" and is shown as "—". The one action
 that talks to the server, requesting a data export, is an async callback the app provides.
 """
@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 
-from tui.screens.account_overview import (
+from tui.controllers.account_overview import (
     MISSING,
     SHARE_URL,
     AccountInfo,

@@ -1,27 +1,25 @@
 """The main screen: sidebar | (title bar, transcript, composer), and the pane-level keys.
 
-Handlers here are thin: they turn keys and widget messages into calls on the controllers
-(``tui.controllers.reading`` for reading and tidying, ``tui.controllers.chat`` for writing), which
-own the I/O.
+Handlers here are thin: they turn keys, widget messages and dialog answers into calls on the
+controllers (``tui.controllers.reading`` for reading and tidying, ``tui.controllers.chat`` for
+writing), which own the I/O. What the controllers post back is shown by
+:class:`~tui.screens.hosting.ControllerScreen`, which this screen is.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 from textual.worker import Worker
 
-from tui.controllers.chat import Chat
-from tui.controllers.reading import History
 from tui.rendering.gc_tuning import settle_heap
+from tui.screens.hosting import AppContext, ControllerScreen
 from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
@@ -29,11 +27,8 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
 
-if TYPE_CHECKING:
-    from tui.app import BackchatApp
 
-
-class MainScreen(Screen[None]):
+class MainScreen(ControllerScreen):
     """The one screen users spend their time on."""
 
     AUTO_FOCUS = "#sidebar-list"
@@ -128,53 +123,29 @@ class MainScreen(Screen[None]):
     ]
     """Pane-level keys; each is also in the command palette and remappable by id."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
         self._pending_pane: int | None = None
         """The pane tab last asked for, until the focus lands there (see on_descendant_focus)."""
-        self.history = History(self)
-        """Reading and tidying: list paging, opening, rename, delete, archive, export."""
-        self.chat = Chat(self)
-        """Writing: send, stream, stop, regenerate, edit, continue."""
         self._models_after_page = False
         """Whether the model list is to be fetched when the list's page worker ends."""
 
-    @property
-    def backchat(self) -> BackchatApp:
-        from tui.app import BackchatApp
-
-        app = self.app
-        assert isinstance(app, BackchatApp)
-        return app
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield Sidebar(now=self.backchat.now, id="sidebar")
+            yield Sidebar(now=self.context.now, id="sidebar")
             with Vertical(id="chat"):
                 yield Static(id="chat-title")
-                yield Transcript(now=self.backchat.now, id="transcript")
+                yield Transcript(now=self.context.now, id="transcript")
                 composer = Composer(id="composer")
-                composer.cursor_blink = self.backchat.cursor_blink
+                composer.cursor_blink = self.context.cursor_blink
                 yield composer
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_title(None)  # the list has the focus already (AUTO_FOCUS)
-        self.backchat.begin()
+        self.context.begin()
 
     # -- parts -------------------------------------------------------------------------------
-
-    @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one(Sidebar)
-
-    @property
-    def transcript(self) -> Transcript:
-        return self.query_one(Transcript)
-
-    @property
-    def composer(self) -> Composer:
-        return self.query_one(Composer)
 
     def binding_owners(self) -> list[tuple[str, DOMNode]]:
         """(group title, node) for the help screen and the command palette."""
@@ -185,19 +156,6 @@ class MainScreen(Screen[None]):
             ("Messages", self.transcript),
             ("Composer", self.composer),
         ]
-
-    def set_title(self, title: str | None, detail: str = "") -> None:
-        """The bar above the transcript: the open conversation's title (plain text, no markup)."""
-        bar = self.query_one("#chat-title", Static)
-        if title is None:
-            bar.update(Content("backchat").stylize("bold"))
-            bar.set_class(True, "-empty")
-            return
-        bar.set_class(False, "-empty")
-        text = Content(clean_line(title, limit=200)).stylize("bold")
-        if detail:
-            text = text + Content("  ") + Content(clean_line(detail)).stylize("dim")
-        bar.update(text)
 
     def signed_in(self) -> None:
         """The client has a token: load the first page of the list.
@@ -279,6 +237,10 @@ class MainScreen(Screen[None]):
     def _submitted(self, event: Composer.Submitted) -> None:
         self.chat.send_prompt(event.text)
 
+    @on(TextArea.Changed, "#composer")
+    def _typed(self, event: TextArea.Changed) -> None:
+        self.chat.typed(event.text_area.text)
+
     @on(Composer.Refused)
     def _refused(self) -> None:
         self.notify(
@@ -287,13 +249,43 @@ class MainScreen(Screen[None]):
             markup=False,
         )
 
-    # -- actions -----------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------
 
     def action_rename(self) -> None:
-        self.history.rename(self._target_id())
+        conversation_id = self._target_id()
+        if not self.history.has_target(conversation_id):
+            return
+        from tui.screens.rename import RenameScreen
+
+        old_title = self.history.title_of(conversation_id)
+
+        def answered(new_title: str | None) -> None:
+            if new_title is not None:
+                self.history.rename(conversation_id, old_title, new_title)
+
+        self.app.push_screen(RenameScreen(old_title), answered)
 
     def action_delete(self) -> None:
-        self.history.delete(self._target_id())
+        conversation_id = self._target_id()
+        if not self.history.has_target(conversation_id):
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        title = self.history.title_of(conversation_id)
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.history.delete(conversation_id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete “{clean_line(title, limit=80)}”?",
+                "It disappears from your history on the server.",
+                confirm_label="Delete",
+                danger=True,
+            ),
+            answered,
+        )
 
     def action_archive(self) -> None:
         self.history.archive(self._target_id())
@@ -305,13 +297,53 @@ class MainScreen(Screen[None]):
         self.history.generate_title(self._target_id())
 
     def action_export(self) -> None:
-        self.history.export()
+        """Ask what and where, ask again before replacing a file, then write it."""
+        session = self.history.exportable()
+        if session is None:
+            return
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.export_dialog import ExportChoice, ExportScreen
+
+        def write(choice: ExportChoice) -> None:
+            self.exporter.export(session, choice.scope, choice.fmt, choice.path)
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            if not choice.path.exists():
+                write(choice)
+                return
+            # Never replace a file the user may care about without asking.
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Replace “{clean_line(choice.path.name, limit=80)}”?",
+                    f"It already exists in {clean_line(str(choice.path.parent), limit=200)}.",
+                    confirm_label="Replace",
+                    danger=True,
+                ),
+                lambda replace: write(choice) if replace else None,
+            )
+
+        self.app.push_screen(ExportScreen(session.title), chosen)
 
     def action_refresh(self) -> None:
         self.history.refresh()
 
     def action_new_chat(self) -> None:
-        self.chat.new_chat()
+        from tui.screens.model_picker import ModelChoice, ModelPickerScreen
+
+        def chosen(choice: ModelChoice | None) -> None:
+            if choice is None:
+                return
+            self.context.remember_model(choice.slug)
+            self.chat.start_new_chat(choice.slug, temporary=choice.temporary)
+
+        picker = ModelPickerScreen(self.chat.picker_models(), self.chat.default_model())
+        self.app.push_screen(picker, chosen)
+
+    def show_account(self) -> None:
+        """Fetch the account details; the account dialog opens once they are here."""
+        self.account.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop and continue are in the footer (clickable) only while they can do something."""
@@ -328,7 +360,7 @@ class MainScreen(Screen[None]):
         self.chat.regenerate()
 
     def action_edit(self) -> None:
-        self.chat.edit_focused()
+        self.chat.edit(self.transcript.focused_message)
 
     def action_continue(self) -> None:
         self.chat.continue_reply()

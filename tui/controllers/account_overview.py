@@ -1,5 +1,5 @@
-"""What the account dialog shows, as plain values: the app fills these from the server's
-models (whatever their exact classes) and the dialog never sees a payload.
+"""What the account dialog shows, as plain values: the account loader fills these from the
+server's models (whatever their exact classes) and the dialog never sees a payload.
 
 ``None`` means "not available" and is shown as :data:`MISSING`. Nothing here imports Textual.
 """

@@ -1,0 +1,343 @@
+"""The main screen's side of the controllers: it hosts them and shows what they post.
+
+:class:`ControllerScreen` is the :class:`~tui.controllers.host.Host` of the controllers
+(``tui.controllers``): their background work runs as Textual workers of this screen, and every
+message they post is handed, before ``post`` returns, to the one handler here that updates the
+widgets. The layout and the keys are the main screen's (:mod:`tui.screens.main`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import Worker
+
+from tui.api.client import BackendClient
+from tui.api.models import ConversationItem
+from tui.config import Settings
+from tui.controllers import messages as m
+from tui.controllers.account_loader import AccountLoader
+from tui.controllers.chat import Chat
+from tui.controllers.export_files import Exporter
+from tui.controllers.reading import History
+from tui.conversation.tree import VisibleMessage
+from tui.text.sanitize import clean_line
+from tui.widgets.composer import Composer
+from tui.widgets.message_view import FINISH_NOTES
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.streaming import StreamingReply
+from tui.widgets.transcript import Transcript
+
+FRAME_WAIT = 0.5
+"""Seconds to wait for the live reply's final render to be drawn before the swap."""
+
+EDITING_TITLE = "Editing a prompt: enter sends it as a new branch"
+"""The composer's border title while a prompt is edited into a new branch."""
+
+
+class AppContext(Protocol):
+    """What the main screen needs from the app (the app is above the screens: no import)."""
+
+    @property
+    def client(self) -> BackendClient:
+        """The one API client."""
+        ...
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved settings."""
+        ...
+
+    @property
+    def now(self) -> Callable[[], datetime]:
+        """The clock (frozen in tests)."""
+        ...
+
+    @property
+    def cursor_blink(self) -> bool:
+        """Whether the composer's cursor blinks (not in snapshots)."""
+        ...
+
+    def begin(self) -> None:
+        """Sign in, then load the list (called once the screen is mounted)."""
+        ...
+
+    def report_error(self, error: BaseException, doing: str) -> None:
+        """Say what failed; a refused token brings back the sign-in screen."""
+        ...
+
+    def preferred_model(self) -> str | None:
+        """The model the settings ask for, or the one picked last time."""
+        ...
+
+    def remember_model(self, slug: str) -> None:
+        """Keep ``slug`` as the model picked last, for the next run."""
+        ...
+
+
+class ControllerScreen(Screen[None]):
+    """Owns the controllers, runs their work and shows their messages."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        """The app's parts the screen and its controllers use."""
+        client = context.client
+        self.history = History(self, client, page_size=context.settings.page_size, now=context.now)
+        """Reading and tidying: list paging, opening, branches, rename, delete, archive."""
+        self.chat = Chat(
+            self, client, self.history, now=context.now, preferred_model=context.preferred_model
+        )
+        """Writing: send, stream, stop, regenerate, edit, continue."""
+        self.exporter = Exporter(self)
+        """Writes the export the export dialog asks for."""
+        self.account = AccountLoader(self, client)
+        """Fetches what the account dialog shows."""
+        self._reply: StreamingReply | None = None
+        """The live reply on screen (streaming, or kept after it broke off)."""
+        self._reply_id = 0
+        """The controller's id of :attr:`_reply`: messages about other replies are stale."""
+        self._follow_checked = False
+        self._drawn = asyncio.Event()
+        """Set once the live reply's final render has been drawn."""
+        self._removed: dict[str, tuple[int, ConversationItem]] = {}
+        """Rows taken out that the server may refuse to let go: where to put them back."""
+        self._handlers: dict[type[Any], Callable[[Any], None]] = {
+            m.ListRestarted: lambda msg: self.sidebar.reset(msg.archived),
+            m.ListPageLoaded: self._page_loaded,
+            m.ListPageFailed: lambda _msg: self.sidebar.page_failed(),
+            m.ListResumed: lambda _msg: self.sidebar.retry(),
+            m.ListComplete: self._list_complete,
+            m.ConversationTouched: lambda msg: self.sidebar.move_to_top(msg.item),
+            m.TitleChanged: lambda msg: self.sidebar.rename_row(msg.conversation_id, msg.title),
+            m.ConversationRemoved: self._removed_row,
+            m.ConversationRestored: self._restored_row,
+            m.ConversationShown: self._shown,
+            m.BranchSwitched: lambda msg: self.transcript.replace_from(
+                msg.position, list(msg.messages)
+            ),
+            m.ConversationClosed: self._conversation_closed,
+            m.NewChatStarted: self._new_chat,
+            m.TitleBar: lambda msg: self.set_title(msg.title, msg.detail),
+            m.DraftShown: self._draft,
+            m.EditingChanged: self._editing,
+            m.ActionsChanged: lambda _msg: self.refresh_bindings(),
+            m.ReplyStarted: self._reply_started,
+            m.ReplyText: self._reply_text,
+            m.ReplyEnded: self._reply_ended,
+            m.ReplyDropped: self._reply_dropped,
+            m.ReplyReplaced: self._reply_replaced,
+            m.ReplyKept: self._reply_kept,
+            m.Notice: self._notice,
+            m.ErrorNotice: lambda msg: self.context.report_error(msg.error, msg.doing),
+            m.AccountLoaded: self._account_loaded,
+        }
+        """One handler per message type; a message with none (models loaded) changes nothing
+        on this screen."""
+
+    # -- the host ----------------------------------------------------------------------------
+
+    def post(self, message: m.ControllerMessage) -> None:
+        """Show ``message`` now (synchronously: a stream chunk costs a dict lookup and a call)."""
+        handler = self._handlers.get(type(message))
+        if handler is not None:
+            handler(message)
+
+    def run(
+        self, work: Coroutine[Any, Any, None], *, group: str, exclusive: bool = False
+    ) -> Worker[None]:
+        """Run ``work`` as a worker of this screen (tests wait on the app's workers)."""
+        return self.run_worker(work, group=group, exclusive=exclusive)
+
+    async def prepare(self, messages: Sequence[VisibleMessage]) -> None:
+        """Let the live reply's final render reach the screen, then render ``messages`` ahead
+        off the event loop (the live reply's lines are reused for the same text)."""
+        reply = self._reply
+        if reply is not None and reply.is_attached and not self._drawn.is_set():
+            # Bounded: a reply removed meanwhile never refreshes, and the sync must end.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drawn.wait(), FRAME_WAIT)
+        await self.transcript.prepare(messages, reply.rendered() if reply is not None else None)
+
+    # -- parts -------------------------------------------------------------------------------
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    @property
+    def live_reply(self) -> StreamingReply | None:
+        """The live reply on screen, if any (streaming, or kept after it broke off)."""
+        return self._reply
+
+    def set_title(self, title: str | None, detail: str = "") -> None:
+        """The bar above the transcript: the open conversation's title (plain text, no markup)."""
+        bar = self.query_one("#chat-title", Static)
+        if title is None:
+            bar.update(Content("backchat").stylize("bold"))
+            bar.set_class(True, "-empty")
+            return
+        bar.set_class(False, "-empty")
+        text = Content(clean_line(title, limit=200)).stylize("bold")
+        if detail:
+            text = text + Content("  ") + Content(clean_line(detail)).stylize("dim")
+        bar.update(text)
+
+    # -- the list ----------------------------------------------------------------------------
+
+    def _page_loaded(self, message: m.ListPageLoaded) -> None:
+        sidebar = self.sidebar
+        sidebar.add_page(message.page, archived=message.archived)
+        if message.loading_all:
+            sidebar.set_progress(sidebar.loaded, message.page.total)
+
+    def _list_complete(self, _message: m.ListComplete) -> None:
+        self.notify(f"Loaded all {self.sidebar.loaded:,} conversations.", markup=False)
+
+    def _removed_row(self, message: m.ConversationRemoved) -> None:
+        removed = self.sidebar.remove_row(message.conversation_id)
+        if removed is not None and message.undoable:
+            self._removed[message.conversation_id] = removed
+
+    def _restored_row(self, message: m.ConversationRestored) -> None:
+        removed = self._removed.pop(message.conversation_id, None)
+        if removed is not None:
+            self.sidebar.insert_row(*removed)
+
+    # -- the open conversation ---------------------------------------------------------------
+
+    def _shown(self, message: m.ConversationShown) -> None:
+        session, transcript = message.session, self.transcript
+        if message.keep_from is not None and transcript.conversation_id == session.id:
+            transcript.replace_from(message.keep_from, session.messages)
+        else:
+            transcript.show(session.messages, conversation_id=session.id, title=session.title)
+
+    def _conversation_closed(self, _message: m.ConversationClosed) -> None:
+        self.transcript.clear()
+        self.set_title(None)
+
+    def _new_chat(self, message: m.NewChatStarted) -> None:
+        self.transcript.clear()
+        self.set_title(message.label, message.model)
+        self.composer.focus()
+
+    # -- the composer ------------------------------------------------------------------------
+
+    def _draft(self, message: m.DraftShown) -> None:
+        composer = self.composer
+        composer.text = message.text
+        if message.cursor_at_end:
+            composer.move_cursor(composer.document.end)
+        if message.focus:
+            composer.focus()
+
+    def _editing(self, message: m.EditingChanged) -> None:
+        composer = self.composer
+        composer.border_title = EDITING_TITLE if message.editing else ""
+        composer.set_class(message.editing, "-editing")
+        self.refresh_bindings()
+
+    # -- the live reply ----------------------------------------------------------------------
+
+    def _reply_started(self, message: m.ReplyStarted) -> None:
+        transcript = self.transcript
+        if self._reply is not None and self._reply.is_attached:
+            # A broken-off reply kept on screen from the last run gives way to the new one.
+            self._reply.remove()
+        if message.thread is not None:
+            transcript.replace_from(message.keep_position, list(message.thread))
+        if message.prompt is not None:
+            transcript.append_message(message.prompt)
+        self._reply = StreamingReply(model_slug=message.model, initial_text=message.initial_text)
+        self._reply_id = message.reply_id
+        self._follow_checked = False
+        self._drawn.clear()
+        transcript.mount_reply(self._reply)
+        self.composer.busy = True
+
+    def _current(self, reply_id: int) -> StreamingReply | None:
+        return self._reply if reply_id == self._reply_id else None
+
+    def _reply_text(self, message: m.ReplyText) -> None:
+        reply = self._current(message.reply_id)
+        if reply is None:
+            return
+        if message.replace:
+            reply.replace_text(message.text)
+        else:
+            reply.append(message.text)
+        if not self._follow_checked:
+            # Once, as the reply starts: from here the transcript's anchor follows the bottom
+            # while the user stays there, and lets go when they scroll up.
+            self._follow_checked = True
+            self.transcript.scroll_to_end_if_following()
+
+    def _reply_ended(self, message: m.ReplyEnded) -> None:
+        self.composer.busy = False
+        reply = self._current(message.reply_id)
+        if reply is None:
+            return
+        note = FINISH_NOTES[message.status][1] if message.status in FINISH_NOTES else ""
+        if message.status == "interrupted":
+            note = f"{message.reason} · {note}"
+        reply.finish(text=message.text, status=message.status, note=note)
+        drawn = self._drawn
+        drawn.clear()
+        reply.call_after_refresh(drawn.set)
+
+    def _reply_dropped(self, message: m.ReplyDropped) -> None:
+        self.composer.busy = False
+        reply = self._current(message.reply_id)
+        if reply is not None:
+            reply.remove()
+        if message.thread is not None:
+            self.transcript.replace_from(message.keep_position, list(message.thread))
+        elif message.clear:
+            self.transcript.clear()
+
+    def _reply_replaced(self, message: m.ReplyReplaced) -> None:
+        reply = self._current(message.reply_id)
+        if reply is not None:
+            reply.remove()
+
+    def _reply_kept(self, message: m.ReplyKept) -> None:
+        reply = self._current(message.reply_id)
+        if reply is None:
+            return
+        kept = StreamingReply(model_slug=reply.model_slug, initial_text=reply.text)
+        kept.finish(status=reply.status, note=reply.note)
+        self._reply = kept
+        self.transcript.mount_reply(kept)
+
+    # -- notices and dialogs -----------------------------------------------------------------
+
+    def _notice(self, message: m.Notice) -> None:
+        if message.timeout is None:
+            self.notify(message.text, severity=message.severity, markup=False)
+        else:
+            self.notify(
+                message.text, severity=message.severity, timeout=message.timeout, markup=False
+            )
+
+    def _account_loaded(self, message: m.AccountLoaded) -> None:
+        from tui.screens.account import AccountScreen
+
+        self.app.push_screen(
+            AccountScreen(message.overview, request_export=self.account.request_export)
+        )
