@@ -18,7 +18,15 @@ def _loaded_after(imports: str, modules: list[str]) -> list[str]:
     return loaded
 
 
-@pytest.mark.parametrize("module", ["tui.api", "tui.conversation.tree", "tui.demo"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "tui.api",
+        "tui.conversation.tree",
+        "tui.demo",
+        "tui.controllers.chat, tui.controllers.account_loader, tui.controllers.export_files",
+    ],
+)
 def test_core_does_not_import_textual(module: str) -> None:
     assert _loaded_after(module, ["textual"]) == [], f"importing {module} imported textual"
 
