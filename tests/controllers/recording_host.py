@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
-from tui.controllers.messages import ControllerMessage
+from tui.controllers.messages import ControllerMessage, DraftShown
 from tui.conversation.tree import VisibleMessage
 
 M = TypeVar("M")
@@ -23,6 +23,8 @@ class RecordingHost:
         """What each :meth:`prepare` was asked to get ready."""
         self.groups: list[str] = []
         """The group of each piece of work started, in order."""
+        self.typed = ""
+        """What the user has typed in the composer (set by the test, and by DraftShown)."""
         self._tasks: list[tuple[str, asyncio.Task[None]]] = []
         self._waiters: list[tuple[type[Any], asyncio.Future[Any]]] = []
 
@@ -30,6 +32,8 @@ class RecordingHost:
 
     def post(self, message: ControllerMessage) -> None:
         self.messages.append(message)
+        if isinstance(message, DraftShown):
+            self.typed = message.text
         for kind, future in self._waiters:
             if isinstance(message, kind) and not future.done():
                 future.set_result(message)
@@ -46,6 +50,9 @@ class RecordingHost:
         self._tasks.append((group, task))
         self.groups.append(group)
         return task
+
+    def typed_text(self) -> str:
+        return self.typed
 
     async def prepare(self, messages: Sequence[VisibleMessage]) -> None:
         self.prepared.append(list(messages))

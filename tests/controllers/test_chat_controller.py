@@ -59,9 +59,9 @@ async def open_listed(
     return conversation_id
 
 
-async def send(host: RecordingHost, chat: Chat, text: str) -> None:
+def send(host: RecordingHost, chat: Chat, text: str) -> None:
     """Type ``text`` and send it, as the composer would."""
-    chat.typed(text)
+    host.typed = text
     chat.send_prompt(text)
 
 
@@ -71,7 +71,7 @@ async def test_a_reply_streams_then_the_servers_copy_takes_its_place(
     conversation_id = await open_listed(demo, host, history)
     assert history.session is not None
     before = list(history.session.messages)
-    await send(host, chat, "What is a B-tree?")
+    send(host, chat, "What is a B-tree?")
     assert host.messages[:3] == [
         m.DraftShown(""),
         m.EditingChanged(False),
@@ -115,7 +115,7 @@ async def test_a_new_chat_is_saved_titled_and_keeps_its_draft_key(
 ) -> None:
     chat.start_new_chat("gpt-4o")
     assert host.messages[0] == m.NewChatStarted("New chat", "gpt-4o")
-    await send(host, chat, "Plan a picnic by the river")
+    send(host, chat, "Plan a picnic by the river")
     (started,) = host.of(m.ReplyStarted)
     assert started.thread is None
     assert started.model == "gpt-4o"
@@ -145,7 +145,7 @@ async def test_stop_keeps_what_arrived_marked_stopped(
 ) -> None:
     demo.config.pace = 0.02
     conversation_id = await open_listed(demo, host, history)
-    await send(host, chat, "Tell me a long story #long")
+    send(host, chat, "Tell me a long story #long")
     await host.posted(m.ReplyText)
     assert chat.can_stop()
     chat.stop()
@@ -172,7 +172,7 @@ async def test_a_refused_prompt_goes_back_into_the_composer(
     assert history.session is not None
     thread = list(history.session.messages)
     demo.faults.arm("too_long_413", on="send")
-    await send(host, chat, "A very long prompt")
+    send(host, chat, "A very long prompt")
     await host.settled()
     (started,) = host.of(m.ReplyStarted)
     dropped, given_back, notice = host.messages[-3:]
@@ -181,7 +181,7 @@ async def test_a_refused_prompt_goes_back_into_the_composer(
     assert isinstance(notice, m.ErrorNotice)
     assert isinstance(notice.error, TooLongError)
     assert notice.doing == "Not sent: shorten the prompt"
-    assert chat.draft == "A very long prompt"
+    assert host.typed == "A very long prompt"
     assert not host.of(m.ReplyEnded)
 
 
@@ -190,7 +190,7 @@ async def test_a_failed_reload_is_done_again_before_the_next_send(
 ) -> None:
     conversation_id = await open_listed(demo, host, history)
     demo.faults.arm("server_500", on="read")  # the reload after the stream
-    await send(host, chat, "First question")
+    send(host, chat, "First question")
     await host.settled()
     (notice,) = host.of(m.ErrorNotice)
     assert isinstance(notice.error, ServerError)
@@ -202,7 +202,7 @@ async def test_a_failed_reload_is_done_again_before_the_next_send(
     first_reply = host.of(m.ReplyEnded)[0]
 
     host.clear()
-    await send(host, chat, "Second question")
+    send(host, chat, "Second question")
     assert not host.of(m.ReplyStarted)  # waits for the reload first
     await host.settled()
     assert host.kinds().index("ConversationShown") < host.kinds().index("ReplyStarted")
@@ -221,7 +221,7 @@ async def test_continue_after_max_tokens_extends_the_same_reply(
     demo: DemoServer, host: RecordingHost, history: History, chat: Chat
 ) -> None:
     conversation_id = await open_listed(demo, host, history)
-    await send(host, chat, "Write a README #cut")
+    send(host, chat, "Write a README #cut")
     await host.settled()
     (cut,) = host.of(m.ReplyEnded)
     assert cut.status == "max_tokens"
@@ -250,12 +250,12 @@ async def test_drafts_are_kept_per_conversation(
     demo: DemoServer, host: RecordingHost, history: History, chat: Chat
 ) -> None:
     first = await open_listed(demo, host, history, 2)
-    chat.typed("Half a thought")
+    host.typed = "Half a thought"
     await open_listed(demo, host, history, 3)
     history.open(first)
     await host.settled()
     assert host.of(m.DraftShown) == [m.DraftShown("Half a thought")]
-    assert chat.draft == "Half a thought"
+    assert host.typed == "Half a thought"
     assert sends(demo) == []
 
 
@@ -265,7 +265,7 @@ async def test_editing_a_prompt_and_leaving_the_edit(
     await open_listed(demo, host, history)
     assert history.session is not None
     prompt = next(message for message in history.session.messages if message.role == "user")
-    chat.typed("Half typed")
+    host.typed = "Half typed"
     chat.edit(prompt)
     assert host.messages == [
         m.EditingChanged(True),

@@ -3,8 +3,9 @@
 One reply streams at a time (the server answers 429 "only one message at a time" otherwise).
 Nothing the user typed or the model said is lost: a prompt that fails before streaming goes back
 into the composer unchanged; a stopped or broken reply stays on screen, marked, with retry and
-continue offered. Drafts are kept per conversation: the screen tells :meth:`Chat.typed` what
-the composer holds, and shows what :class:`~tui.controllers.messages.DraftShown` says.
+continue offered. Drafts are kept per conversation: the host says what the composer holds
+(:meth:`~tui.controllers.host.Host.typed_text`) and shows what
+:class:`~tui.controllers.messages.DraftShown` says.
 """
 
 from __future__ import annotations
@@ -65,8 +66,6 @@ class Chat:
         """The model picked for the new chat being written, if any."""
         self.new_chat_temporary = False
         """Whether the new chat being written is temporary (not saved to history)."""
-        self.draft = ""
-        """What the composer holds now."""
         self.drafts: dict[str, str] = {}
         """Unsent text per conversation (NEW_CHAT_KEY for a new chat), kept while the app runs."""
         self.draft_key: str = NEW_CHAT_KEY
@@ -126,10 +125,6 @@ class Chat:
 
     # -- drafts ------------------------------------------------------------------------------
 
-    def typed(self, text: str) -> None:
-        """The composer's text changed (typed, pasted, or set from a :class:`DraftShown`)."""
-        self.draft = text
-
     def conversation_changed(self) -> None:
         """Keep the composer's draft per conversation; cancel an edit in progress."""
         self.host.post(ActionsChanged())  # continue may have become possible (or not)
@@ -137,18 +132,17 @@ class Chat:
         key = session.id if session is not None else NEW_CHAT_KEY
         if key == self.draft_key:
             return
-        self.drafts[self.draft_key] = self.draft
+        self.drafts[self.draft_key] = self.host.typed_text()
         self._show_draft(self.drafts.pop(key, ""))
         self.draft_key = key
         self._set_editing(None)
 
     def _show_draft(self, text: str, *, cursor_at_end: bool = False, focus: bool = False) -> None:
-        self.draft = text
         self.host.post(DraftShown(text, cursor_at_end=cursor_at_end, focus=focus))
 
     def give_back(self, prompt: str) -> None:
         """A prompt was not sent: put it back in the composer, unless something was typed."""
-        if not self.draft.strip():
+        if not self.host.typed_text().strip():
             self._show_draft(prompt, cursor_at_end=True)
 
     # -- sending -----------------------------------------------------------------------------
@@ -276,7 +270,7 @@ class Chat:
             return
         if self.editing is None:
             # What was being typed comes back when the edit is left (escape).
-            self.drafts[self.draft_key] = self.draft
+            self.drafts[self.draft_key] = self.host.typed_text()
         self._set_editing(message)
         self._show_draft(message.text, cursor_at_end=True, focus=True)
 
@@ -343,7 +337,7 @@ class Chat:
 
     def _send_unchanged(self, text: str) -> None:
         # Sent after the sync only if the composer still holds it (it was not edited meanwhile).
-        if self.draft.strip() == text:
+        if self.host.typed_text().strip() == text:
             self.send_prompt(text)
 
     def _model_of(self, session: OpenConversation) -> str:

@@ -1,4 +1,5 @@
-"""What a controller needs from whoever drives it: somewhere to post messages, a way to run work.
+"""What a controller needs from whoever drives it: somewhere to post messages, a way to run work,
+and the text the user is typing.
 
 The main screen is the host in the app (Textual workers, handlers that update widgets); the
 controller tests use a host that records the messages and runs the work as asyncio tasks. A
@@ -37,6 +38,14 @@ class Host(Protocol):
         self, work: Coroutine[Any, Any, None], *, group: str, exclusive: bool = False
     ) -> Running:
         """Run ``work`` concurrently; ``exclusive`` cancels the running work of its ``group``."""
+        ...
+
+    def typed_text(self) -> str:
+        """What the composer holds now: read when a draft is kept or a prompt given back.
+
+        Read, not mirrored from change messages: a key typed a moment before a conversation
+        opens belongs to the draft being put away, and a mirror could still lag behind it.
+        """
         ...
 
     async def prepare(self, messages: Sequence[VisibleMessage]) -> None:

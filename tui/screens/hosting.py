@@ -156,6 +156,10 @@ class ControllerScreen(Screen[None]):
         """Run ``work`` as a worker of this screen (tests wait on the app's workers)."""
         return self.run_worker(work, group=group, exclusive=exclusive)
 
+    def typed_text(self) -> str:
+        """The composer's text, as it is now."""
+        return self.composer.text
+
     async def prepare(self, messages: Sequence[VisibleMessage]) -> None:
         """Let the live reply's final render reach the screen, then render ``messages`` ahead
         off the event loop (the live reply's lines are reused for the same text)."""

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 from textual.worker import Worker
 
 from tui.rendering.gc_tuning import settle_heap
@@ -236,10 +236,6 @@ class MainScreen(ControllerScreen):
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
         self.chat.send_prompt(event.text)
-
-    @on(TextArea.Changed, "#composer")
-    def _typed(self, event: TextArea.Changed) -> None:
-        self.chat.typed(event.text_area.text)
 
     @on(Composer.Refused)
     def _refused(self) -> None:
