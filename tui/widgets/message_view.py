@@ -304,8 +304,10 @@ class MessageView(Widget, can_focus=True):
         blocks = self._message.blocks
         if not blocks:
             return Content.styled("(empty message)", "dim italic"), 1
+        verbatim = self._message.role == "user"
         if (
             known is not None
+            and not verbatim
             and known.lines
             and known.width == width
             and known.theme is theme
@@ -325,7 +327,7 @@ class MessageView(Widget, can_focus=True):
                 parts.append(Content("\n" if tight else "\n\n"))
                 lines += 0 if tight else 1
             try:
-                renderable = block_renderable(block, theme)
+                renderable = block_renderable(block, theme, verbatim=verbatim)
                 content, height = render_to_content(renderable, width, theme, console)
             except Exception:
                 # A renderer failure (a Pygments lexer, odd Markdown) must not blank the
