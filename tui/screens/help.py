@@ -1,4 +1,8 @@
-"""The keys dialog: every active binding, grouped the way the app groups them."""
+"""The keys dialog: every active binding, grouped by pane, with the id that remaps it.
+
+The id is what ``[keymap]`` in the config file takes (``conversation.rename = "R"``), so the
+dialog is where a user finds it.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,22 @@ from textual.widgets import Label, Static
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints
 from tui.text.sanitize import clean_line
 
-HelpEntry = tuple[str, str, str]
-"""``(group, key_display, description)``, e.g. ``("Sidebar", "r", "Rename conversation")``."""
+HelpEntry = tuple[str, str, str] | tuple[str, str, str, str]
+"""``(group, key_display, description[, binding_id])``, e.g.
+``("Sidebar", "r", "Rename conversation", "conversation.rename")``."""
+
+HelpRow = tuple[str, str] | tuple[str, str, str]
+"""``(key_display, description[, binding_id])``: one line of a group."""
 
 KEY_COLUMN_MIN = 8
 """The key column is at least this wide (cells)."""
 
 
-def group_entries(entries: Iterable[HelpEntry]) -> dict[str, list[tuple[str, str]]]:
+def group_entries(entries: Iterable[HelpEntry]) -> dict[str, list[HelpRow]]:
     """Entries grouped by their group, groups in order of first appearance."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for group, key, description in entries:
-        groups.setdefault(group, []).append((key, description))
+    groups: dict[str, list[HelpRow]] = {}
+    for entry in entries:
+        groups.setdefault(entry[0], []).append(entry[1:])
     return groups
 
 
@@ -68,15 +76,22 @@ class HelpScreen(ModalScreen[None]):
             yield KeyHints(classes="modal-hints")
 
     @staticmethod
-    def _rows(rows: list[tuple[str, str]]) -> Content:
-        keys = [clean_line(key) for key, _ in rows]
+    def _rows(rows: list[HelpRow]) -> Content:
+        keys = [clean_line(row[0]) for row in rows]
+        descriptions = [clean_line(row[1]) for row in rows]
         width = max(KEY_COLUMN_MIN, *(cell_len(key) + 2 for key in keys))
-        return Content("\n").join(
-            Content.assemble(
-                (key + " " * (width - cell_len(key)), "bold $accent"), clean_line(description)
+        said = max(cell_len(description) for description in descriptions) + 2
+        lines = []
+        for key, description, row in zip(keys, descriptions, rows, strict=True):
+            binding_id = clean_line(row[2]) if len(row) > 2 else ""
+            lines.append(
+                Content.assemble(
+                    (key + " " * (width - cell_len(key)), "bold $accent"),
+                    description + (" " * (said - cell_len(description)) if binding_id else ""),
+                    (binding_id, "$text-muted"),
+                )
             )
-            for key, (_, description) in zip(keys, rows, strict=True)
-        )
+        return Content("\n").join(lines)
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()
