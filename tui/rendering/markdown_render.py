@@ -203,8 +203,10 @@ def block_renderable(
     if kind is BlockKind.CODE:
         return code_renderable(block.text, block.language or block.label, ansi_theme)
     if kind is BlockKind.OUTPUT:
+        # Labelled as output, not by the tool's name alone: "python" over it read as code.
+        tool = clean_line(block.label or "", limit=40)
         return Group(
-            Text(clean_line(block.label or "output", limit=40), style=LABEL_STYLE),
+            Text(f"{tool} output" if tool and tool != "output" else "output", style=LABEL_STYLE),
             Padding(Text(clean_text(block.text).rstrip("\n")), (0, 0, 0, 2)),
         )
     style = {BlockKind.ERROR: ERROR_STYLE, BlockKind.THOUGHTS: THOUGHTS_STYLE}.get(kind, "")
