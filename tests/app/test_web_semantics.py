@@ -53,6 +53,7 @@ async def test_custom_instructions_stay_hidden_until_asked_for(
         hidden = views(app)[0].render().plain
         assert "hidden on the web" in hidden.split("\n")[0]
         assert "I teach primary school." in hidden
+        assert "Explain things simply, with everyday examples." in hidden
         # The choice holds for the next conversation opened, until toggled back.
         await press_in_transcript(pilot, "H")
         assert shown(app) == [("user", False), ("assistant", False)]

@@ -53,6 +53,16 @@ def test_every_word_of_hostile_markdown_is_rendered(width: int) -> None:
     assert "Text after everything, final words." in flat
 
 
+@pytest.mark.parametrize("width", [12, 20, 40])
+def test_table_cells_fold_in_a_narrow_pane(width: int) -> None:
+    cells = ["column <a>", "column <b>", "cell<one>", "supercalifragilistic"]
+    source = f"| {cells[0]} | {cells[1]} |\n|---|---|\n| {cells[2]} | {cells[3]} |\n"
+    shown = rendered(source, width)
+    assert "…" not in shown  # folded onto more lines, never cut
+    wanted = Counter("".join(cells).replace(" ", ""))
+    assert not wanted - Counter(shown)
+
+
 def test_html_outside_code_is_text() -> None:
     source = "Use <b>bold</b> and List<Integer>.\n\n<div>\nblock <i>words</i>\n</div>\n"
     flat = " ".join(rendered(source, 80).split())

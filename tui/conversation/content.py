@@ -301,13 +301,13 @@ def hidden_blocks(message: Message) -> list[Block]:
     try:
         content = message.content
         raw = content.raw()
-        if message.author.role == "system":
-            text = custom_instructions(message)
-            return [Block(BlockKind.MARKDOWN, text)] if text.strip() else []
         if content.content_type in HIDDEN_CONTENT_TYPES:
             fields = ("user_profile", "user_instructions", "model_set_context")
             texts = [_string(raw.get(key)).strip() for key in fields]
             return [Block(BlockKind.MARKDOWN, text) for text in texts if text]
+        if message.author.role == "system":
+            text = custom_instructions(message)
+            return [Block(BlockKind.MARKDOWN, text)] if text.strip() else []
         if is_tool_call(message) and message.recipient not in CODE_INTERPRETER_RECIPIENTS:
             code = _newlines(content.text or _parts_text(content.parts))
             label = message.recipient or "tool"

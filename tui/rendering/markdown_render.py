@@ -18,6 +18,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
@@ -32,6 +34,10 @@ from textual.style import Style
 from tui.conversation.tree import Block, BlockKind
 from tui.rendering.markdown_parser import markdown_parser
 from tui.text.sanitize import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown as RichMarkdown
+    from rich.markdown import MarkdownElement
 
 
 @dataclass(frozen=True)
@@ -141,21 +147,69 @@ def markdown_renderable(text: str, ansi_theme: TerminalTheme | None = None) -> R
     """A message's Markdown as a Rich renderable: sanitised, no OSC 8 hyperlinks, no text lost.
 
     Parsed by :func:`tui.rendering.markdown_parser.markdown_parser`: HTML shows as written and
-    nesting too deep to draw is flattened, never dropped.
+    nesting too deep to draw is flattened, never dropped; a table cell too wide folds.
 
     Coloured for ``ansi_theme``'s background (:func:`markdown_colours`). ``hyperlinks=False``
     because Rich would emit OSC 8 links for any scheme (ssh:, file:...); the URL is shown as
     text instead.
     """
-    from rich.markdown import Markdown as RichMarkdown
-
     colours = markdown_colours(ansi_theme)
-    markdown = RichMarkdown("", code_theme=colours.code_theme, hyperlinks=False)
-    # Rich parses with its own markdown-it, which drops HTML and everything past 20 levels of
-    # nesting; ``parsed`` is what it renders from (rich.markdown 15.0.0), so ours replaces it.
-    markdown.markup = clean_text(text)
-    markdown.parsed = markdown_parser().parse(markdown.markup)
+    markdown = _markdown_class()(clean_text(text), code_theme=colours.code_theme, hyperlinks=False)
     return markdown if colours.styles is None else _WithStyles(markdown, colours.styles)
+
+
+@cache
+def _markdown_class() -> type[RichMarkdown]:
+    """Rich's Markdown, parsed by our parser and with tables that fold rather than cut.
+
+    Made on first use, like every import of rich.markdown here (see :func:`warm_up`).
+    """
+    from rich import box
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class FoldingTable(TableElement):
+        """A Markdown table whose long cells wrap, and fold a word too long for its column.
+
+        Rich's own cuts a cell that does not fit with an ellipsis ("cell<one>" became "cell…"
+        in a narrow pane). The same table as TableElement's (rich 15.0.0), with folding columns.
+        """
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            table = Table(
+                box=box.SIMPLE,
+                pad_edge=False,
+                style="markdown.table.border",
+                show_edge=True,
+                collapse_padding=True,
+            )
+            if self.header is not None and self.header.row is not None:
+                for column in self.header.row.cells:
+                    heading = column.content.copy()
+                    heading.stylize("markdown.table.header")
+                    table.add_column(heading, overflow="fold")
+            if self.body is not None:
+                for row in self.body.rows:
+                    table.add_row(*(cell.content for cell in row.cells))
+            yield table
+
+    class SourceMarkdown(Markdown):
+        """Markdown that keeps every word: HTML as text, deep nesting flattened, tables folded."""
+
+        elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+            **Markdown.elements,
+            "table_open": FoldingTable,
+        }
+
+        def __init__(self, markup: str, **options: Any) -> None:
+            # Rich parses with its own markdown-it, which drops HTML and everything past 20
+            # levels of nesting; ``parsed`` is what it renders from (rich 15.0.0): ours replaces
+            # it, and Rich is given nothing to parse.
+            super().__init__("", **options)
+            self.markup = markup
+            self.parsed = markdown_parser().parse(markup)
+
+    return SourceMarkdown
 
 
 def code_renderable(
