@@ -394,7 +394,6 @@ def visible_messages(
         role = message.author.role
         if show_hidden and hidden_from_reader(message):
             _flush(tree, draft, out, show_hidden)
-            draft = None
             # Empty, it joins the message above, unless a switcher must stay reachable on it.
             draft = _Draft(role, [node_id], hidden_blocks(message), messages=[message], hidden=True)
             continue
