@@ -47,7 +47,6 @@ ROLE_NAMES: dict[str, str] = {
     "user": "You",
     "assistant": "Assistant",
     "system": "System",
-    "tool": "Tool",
     "missing": "Missing messages",
 }
 """Header names of the roles; an unknown role is shown by its own (cleaned) name."""
