@@ -135,7 +135,7 @@ class BackchatApp(App[None]):
         """One warning listing each unknown setting, keymap id and key name (the app runs on)."""
         from tui.keymap_check import start_up_warning
 
-        warning = start_up_warning(self.settings.warnings, self.settings.keymap)
+        warning = start_up_warning(self.settings.warnings, self.settings.keymap, type(self))
         if warning:
             where = clean_line(str(self.settings.config_path or "the config file"))
             self.notify(

@@ -19,7 +19,7 @@ from textual.dom import DOMNode
 from textual.keys import KEY_ALIASES, KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys
 
 BINDING_PACKAGES = ("tui.screens", "tui.widgets")
-"""Where the app's screens and widgets live; with :mod:`tui.app`, every binding is in them."""
+"""Where the app's screens and widgets live: with the app's own, every binding is in them."""
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 """The modifiers a key name may start with (``ctrl+shift+x``)."""
@@ -76,25 +76,29 @@ def keymap_problems(keymap: Mapping[str, str], known_ids: Iterable[str]) -> list
     return problems
 
 
-@cache
-def known_binding_ids() -> frozenset[str]:
-    """Every binding id of the app, its screens and widgets (dialogs included).
+def known_binding_ids(*owners: type[DOMNode]) -> frozenset[str]:
+    """Every binding id of ``owners`` (the app's class) and of the screens and widgets.
 
-    Imports every module of :data:`BINDING_PACKAGES`: the dialogs are otherwise imported only
-    when first opened. Called only when the user has a keymap, after the first frame.
+    The dialogs' modules are otherwise imported only when first opened: every module of
+    :data:`BINDING_PACKAGES` is imported here. Called only when the user has a keymap, after the
+    first frame.
     """
-    import tui.app
+    ids: set[str] = set(_package_ids())
+    for owner in owners:
+        ids.update(_ids_of(owner))
+    return frozenset(ids)
 
-    modules = [tui.app]
+
+@cache
+def _package_ids() -> frozenset[str]:
+    ids: set[str] = set()
     for package_name in BINDING_PACKAGES:
         package = importlib.import_module(package_name)
         for info in pkgutil.iter_modules(package.__path__, package_name + "."):
-            modules.append(importlib.import_module(info.name))
-    ids: set[str] = set()
-    for module in modules:
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, DOMNode):
-                ids.update(_ids_of(value))
+            module = importlib.import_module(info.name)
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, DOMNode):
+                    ids.update(_ids_of(value))
     return frozenset(ids)
 
 
@@ -106,9 +110,14 @@ def _ids_of(node_class: type[DOMNode]) -> set[str]:
     }
 
 
-def start_up_warning(settings_warnings: Iterable[str], keymap: Mapping[str, str]) -> str:
-    """The one warning shown at start ("" when all is well): each problem on its own line."""
+def start_up_warning(
+    settings_warnings: Iterable[str], keymap: Mapping[str, str], *owners: type[DOMNode]
+) -> str:
+    """The one warning shown at start ("" when all is well): each problem on its own line.
+
+    ``owners``: classes with bindings outside the screens and widgets (the app's own class).
+    """
     problems = list(settings_warnings)
     if keymap:
-        problems.extend(keymap_problems(keymap, known_binding_ids()))
+        problems.extend(keymap_problems(keymap, known_binding_ids(*owners)))
     return "\n".join(f"• {problem}" for problem in problems)
