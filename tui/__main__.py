@@ -1,5 +1,6 @@
 """The ``backchat`` command: parse flags, build settings, run the app (or a sub-command).
 
+    backchat --version
     backchat [--demo] [--base-url URL] [--backend-url URL] [--page-size N] [--model SLUG]
     backchat login | logout          store / remove the access token in the OS keyring
     backchat serve-demo [...]        run the demo backend alone, for any client
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui import __version__
 from tui.config import ConfigError, Settings, load_file, resolve
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-first terminal client for ChatGPT's web backend-api.",
         parents=[_common_options(None)],
     )
+    parser.add_argument("--version", action="version", version=f"backchat {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="run on the embedded demo backend (no token needed)"
     )

@@ -118,6 +118,9 @@ class BackchatApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_chosen = True
+        if self.settings.warnings or self.settings.keymap:
+            # After the first frame: checking the keymap imports every dialog's module.
+            self.call_after_refresh(self._warn_about_settings)
         if self.settings.insecure_transport:
             self.notify(
                 f"{self.settings.resolved_backend_url} is plain http: your token travels in clear.",
@@ -125,6 +128,17 @@ class BackchatApp(App[None]):
                 severity="warning",
                 timeout=10,
                 markup=False,
+            )
+
+    def _warn_about_settings(self) -> None:
+        """One warning listing each unknown setting, keymap id and key name (the app runs on)."""
+        from tui.keymap_check import start_up_warning
+
+        warning = start_up_warning(self.settings.warnings, self.settings.keymap, type(self))
+        if warning:
+            where = clean_line(str(self.settings.config_path or "the config file"))
+            self.notify(
+                warning, title=f"Ignored in {where}", severity="warning", timeout=20, markup=False
             )
 
     def begin(self) -> None:
@@ -302,19 +316,23 @@ class BackchatApp(App[None]):
 
         self.push_screen(HelpScreen(self.help_rows()))
 
-    def help_rows(self) -> list[tuple[str, str, str]]:
-        """(group, key, description) for every binding of the app and the main screen."""
-        rows: list[tuple[str, str, str]] = []
+    def help_rows(self) -> list[tuple[str, str, str, str]]:
+        """(group, key, description, binding ids) for every binding of the app and main screen."""
+        rows: list[tuple[str, str, str, str]] = []
         for title, node in [("Global", self), *self.main.binding_owners()]:
-            keys_by_binding: dict[tuple[str, str], list[str]] = {}
+            keys_by_binding: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
             for binding in self.bindings_of(node):
                 if binding.description:
                     display = self.get_key_display(binding)
-                    keys_by_binding.setdefault((binding.action, binding.description), [])
-                    if display not in keys_by_binding[(binding.action, binding.description)]:
-                        keys_by_binding[(binding.action, binding.description)].append(display)
-            for (_action, description), keys in keys_by_binding.items():
-                rows.append((title, " / ".join(keys), description))
+                    keys, ids = keys_by_binding.setdefault(
+                        (binding.action, binding.description), ([], [])
+                    )
+                    if display not in keys:
+                        keys.append(display)
+                    if binding.id and binding.id not in ids:
+                        ids.append(binding.id)
+            for (_action, description), (keys, ids) in keys_by_binding.items():
+                rows.append((title, " / ".join(keys), description, " ".join(ids)))
         return rows
 
     def bindings_of(self, node: DOMNode) -> list[Binding]:

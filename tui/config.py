@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +22,10 @@ DEFAULT_PAGE_SIZE = 28
 """What the web app asks for per page."""
 MAX_PAGE_SIZE = 100
 """The server answers 422 above this."""
+
+
+NOT_FROM_FILE = frozenset({"token", "token_source", "demo", "config_path", "warnings"})
+"""Settings fields the config file does not set: every other field is a key it may hold."""
 
 
 class ConfigError(Exception):
@@ -52,6 +56,8 @@ class Settings:
     """Running on the embedded demo backend."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop the app (unknown settings): shown once at start."""
 
     @property
     def resolved_backend_url(self) -> str:
@@ -95,7 +101,7 @@ def resolve(
     """Merge the three layers: file < environment < flags. ``None`` flag values are "not given"."""
     env = os.environ if env is None else env
     data = dict(file_data or {})
-    settings = Settings(config_path=config_path)
+    settings = Settings(config_path=config_path, warnings=_unknown_keys(data))
 
     settings = _apply(
         settings,
@@ -135,6 +141,20 @@ def resolve(
         root = settings.backend_url.rstrip("/").removesuffix("/backend-api")
         settings = replace(settings, base_url=root)
     return settings
+
+
+def file_keys() -> frozenset[str]:
+    """The keys a config file may hold: the settings' fields, less those it never sets."""
+    return frozenset(f.name for f in fields(Settings)) - NOT_FROM_FILE
+
+
+def _unknown_keys(data: Mapping[str, Any]) -> tuple[str, ...]:
+    known = file_keys()
+    return tuple(
+        f"unknown setting {key!r} (known: {', '.join(sorted(known))})"
+        for key in data
+        if key not in known
+    )
 
 
 def _apply(settings: Settings, **values: Any) -> Settings:

@@ -193,7 +193,7 @@ async def test_help_lists_the_bindings(app: BackchatApp) -> None:
     async with running(app) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        rows = {(key, description) for _group, key, description in app.help_rows()}
+        rows = {(key, description) for _group, key, description, _id in app.help_rows()}
         for expected in [
             ("r", "Rename"),
             ("d", "Delete"),
@@ -276,7 +276,7 @@ async def test_keys_are_remapped_by_id_from_the_settings(
         await pilot.press("R")
         assert isinstance(app.screen, RenameScreen)
         await pilot.press("escape")
-        rows = {(key, description) for _group, key, description in app.help_rows()}
+        rows = {(key, description) for _group, key, description, _id in app.help_rows()}
         assert ("R", "Rename") in rows
         assert any(c.title == "Rename (R)" for c in app.get_system_commands(main(app)))
         await open_row(pilot, target.id)

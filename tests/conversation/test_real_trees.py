@@ -238,7 +238,7 @@ def test_code_interpreter_call_and_output_are_compact_blocks() -> None:
     assert answer.text.startswith("```python\nprint(1)\n")
 
 
-def test_custom_instructions_are_shown_as_system() -> None:
+def test_custom_instructions_are_hidden_and_shown_dimmed_on_request() -> None:
     context = {"about_user_message": "I write Rust.", "about_model_message": "Be brief."}
     system = msg(
         "system",
@@ -257,11 +257,20 @@ def test_custom_instructions_are_shown_as_system() -> None:
             "a1": ("u1", msg("assistant", "hello")),
         },
     )
-    messages = visible_messages(conv, active_thread(conv))
-    assert [m.role for m in messages] == ["system", "user", "assistant"]
-    assert "I write Rust." in messages[0].text
-    assert "Be brief." in messages[0].text
-    assert messages[0].node_id == "s1"
+    thread = active_thread(conv)
+    # As on the web: the system prompt and the custom instructions are not in the thread.
+    assert [m.role for m in visible_messages(conv, thread)] == ["user", "assistant"]
+    messages = visible_messages(conv, thread, show_hidden=True)
+    assert [(m.role, m.hidden) for m in messages] == [
+        ("system", True),
+        ("system", True),
+        ("user", False),
+        ("assistant", False),
+    ]
+    assert messages[0].text == "You are ChatGPT"
+    assert "I write Rust." in messages[1].text
+    assert "Be brief." in messages[1].text
+    assert messages[1].node_id == "s1"
 
 
 def test_hidden_nodes_never_show() -> None:
@@ -369,13 +378,48 @@ def test_missing_current_node_picks_the_newest_leaf() -> None:
     assert active_thread(tree(untimed)) == ["u", "b"]
 
 
-def test_dangling_parent_makes_a_top() -> None:
+def test_dangling_parent_shows_a_gap_marker_on_top() -> None:
     conv = tree({"u": ("ghost", msg("user", "q")), "a": ("u", msg("assistant", "r"))}, current="a")
     thread = active_thread(conv)
-    assert thread == ["u", "a"]
+    assert thread == ["ghost", "u", "a"]
     messages = visible_messages(conv, thread)
-    assert [(m.role, m.sibling_count) for m in messages] == [("user", 1), ("assistant", 1)]
+    assert [(m.role, m.sibling_count) for m in messages] == [
+        ("missing", 1),
+        ("user", 1),
+        ("assistant", 1),
+    ]
+    assert "messages missing here" in messages[0].text
     assert siblings(conv, "u") == ["u"]
+
+
+def test_a_missing_node_keeps_both_sides_of_the_gap() -> None:
+    conv = tree(
+        {
+            "root": (None, None),
+            "u1": ("root", msg("user", "before the gap")),
+            "a1": ("u1", msg("assistant", "answer before")),
+            "u2": ("lost", msg("user", "after the gap")),
+            "a2": ("u2", msg("assistant", "answer after")),
+            "a3": ("u2", msg("assistant", "another answer")),
+        },
+        current="a2",
+    )
+    thread = active_thread(conv)
+    assert thread == ["root", "u1", "a1", "lost", "u2", "a2"]
+    shown = visible_messages(conv, thread)
+    assert [(m.role, m.text) for m in shown][:2] == [
+        ("user", "before the gap"),
+        ("assistant", "answer before"),
+    ]
+    assert shown[2].role == "missing"
+    assert "lost" in shown[2].text
+    assert [m.text for m in shown[3:]] == ["after the gap", "answer after"]
+    # Switching a branch below the gap keeps everything above it.
+    switched = switch_sibling(conv, thread, "a2", 1)
+    assert switched == ["root", "u1", "a1", "lost", "u2", "a3"]
+    # So does walking down from a node after the gap.
+    assert thread_to_leaf(conv, "u2")[:4] == ["root", "u1", "a1", "lost"]
+    assert switch_sibling(conv, ["u2", "a2"], "a3", 0)[:4] == ["root", "u1", "a1", "lost"]
 
 
 def test_cycle_stops_at_the_repeat() -> None:

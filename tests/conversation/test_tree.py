@@ -82,34 +82,41 @@ def test_image_generation_visible_messages(image_generation: Conversation) -> No
     assert messages[1].model_slug == "gpt-5-4-thinking"  # n3, the turn's first slug
 
 
-def test_image_generation_sibling_positions(image_generation: Conversation) -> None:
+def test_image_generation_counts_only_branches_that_show_something(
+    image_generation: Conversation,
+) -> None:
+    # n7 and n13 each have an empty, hidden sibling (n6, n12): the web app shows no switcher.
     messages = visible_messages(image_generation, active_thread(image_generation))
     positions = {m.node_id: (m.sibling_index, m.sibling_count) for m in messages}
-    assert positions["n7"] == (1, 2)
-    assert positions["n13"] == (1, 2)
-    assert {k: v for k, v in positions.items() if k not in ("n7", "n13")} == dict.fromkeys(
-        ["n1", "n2", "n8", "n14", "n19", "n20"], (0, 1)
-    )
+    assert positions == dict.fromkeys(["n1", "n2", "n7", "n8", "n13", "n14", "n19", "n20"], (0, 1))
     assert siblings(image_generation, "n7") == ["n6", "n7"]
     assert siblings(image_generation, "n12") == ["n12", "n13"]
+    # With hidden messages shown, every sibling counts (and the hidden nodes are flagged).
+    shown = visible_messages(image_generation, active_thread(image_generation), show_hidden=True)
+    counted = {m.node_id: (m.sibling_index, m.sibling_count) for m in shown}
+    assert counted["n7"] == (1, 2)
+    assert counted["n13"] == (1, 2)
+    assert {m.node_id for m in shown if m.hidden} >= {"n3", "n4", "n9", "n10"}
+    assert not any(m.hidden for m in messages)
 
 
 def test_image_generation_switch_to_the_empty_branch_and_back(
     image_generation: Conversation,
 ) -> None:
     thread = active_thread(image_generation)
-    other = switch_sibling(image_generation, thread, "n7", 0)
+    # Only one branch shows something: [ and ] have nowhere to go.
+    assert switch_sibling(image_generation, thread, "n7", 0) == thread
+    # With hidden messages shown, the empty hidden answer is reachable as "1 of 2".
+    other = switch_sibling(image_generation, thread, "n7", 0, show_hidden=True)
     assert other == ["n0", "n1", "n2", "n3", "n4", "n5", "n6"]
-    messages = visible_messages(image_generation, other)
-    assert [m.role for m in messages] == ["user", "assistant", "assistant"]
-    # The empty hidden answer is a branch point, so it stays reachable as "1 of 2".
+    messages = visible_messages(image_generation, other, show_hidden=True)
     branch = messages[-1]
     assert (branch.node_id, branch.sibling_index, branch.sibling_count) == ("n6", 0, 2)
-    assert kinds(branch) == ["note"]
+    assert branch.hidden
     # Back to sibling 2: current_node n24 lies below n7, so the thread runs to it again.
-    assert switch_sibling(image_generation, other, "n6", 1) == thread
+    assert switch_sibling(image_generation, other, "n6", 1, show_hidden=True) == thread
     # The second branch point: newer turns above it are kept.
-    assert switch_sibling(image_generation, thread, "n13", 0) == [
+    assert switch_sibling(image_generation, thread, "n13", 0, show_hidden=True) == [
         *thread[: thread.index("n13")],
         "n12",
     ]

@@ -79,10 +79,15 @@ def conversations(draw: st.DrawFn) -> Conversation:
 
 
 def assert_path(conv: Conversation, thread: list[str]) -> None:
-    """Every node exists, none repeats, and each one's parent is the node before it."""
+    """No id repeats and each node's parent is the one before it, except across a gap: an id
+    the mapping lacks marks one, and the node after it names it as its parent."""
     assert len(set(thread)) == len(thread)
     for upper, lower in pairwise(thread):
-        assert conv.mapping[lower].parent == upper
+        if lower in conv.mapping:
+            assert conv.mapping[lower].parent == upper
+    for position, key in enumerate(thread):
+        if key not in conv.mapping:
+            assert conv.mapping[thread[position + 1]].parent == key
 
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,6 +119,13 @@ def test_visible_messages_never_raise(conv: Conversation) -> None:
         assert isinstance(message.text, str)
     # A caller's garbage thread is survived too.
     visible_messages(conv, [*reversed(thread), "ghost", *thread])
+    # With hidden messages shown: every node still in one message at most, switchers sane.
+    every = visible_messages(conv, thread, show_hidden=True)
+    seen = [node for message in every for node in message.node_ids]
+    assert len(seen) == len(set(seen))
+    assert {m.node_id for m in shown} <= {m.node_id for m in every} | set(thread)
+    for message in every:
+        assert 0 <= message.sibling_index < message.sibling_count
 
 
 @FAST
@@ -124,14 +136,19 @@ def test_switch_sibling_contains_the_chosen_sibling(
     thread = active_thread(conv)
     if not thread:
         return
-    node = data.draw(st.sampled_from(thread))
+    node = data.draw(st.sampled_from([key for key in thread if key in conv.mapping]))
     index = data.draw(st.integers(-2, 6))
     options = siblings(conv, node)
     assert node in options
     chosen = options[max(0, min(index, len(options) - 1))]
-    switched = switch_sibling(conv, thread, node, index)
+    # With hidden messages shown, every sibling is offered.
+    switched = switch_sibling(conv, thread, node, index, show_hidden=True)
     assert_path(conv, switched)
     assert chosen in switched
+    # Otherwise only those leading to something visible, always including the node itself.
+    offered = switch_sibling(conv, thread, node, index)
+    assert_path(conv, offered)
+    assert any(option in offered for option in options)
     below = thread_to_leaf(conv, chosen)
     assert_path(conv, below)
     assert chosen in below

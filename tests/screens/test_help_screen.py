@@ -8,7 +8,7 @@ import pytest
 from textual.containers import VerticalScroll
 
 from tests.screens.harness import HOSTILE, HOSTILE_SHOWN, Harness, rows, running, screen_text
-from tui.screens.help import HelpScreen, group_entries
+from tui.screens.help import HelpRow, HelpScreen, group_entries
 
 SIZE = (100, 30)
 
@@ -87,3 +87,19 @@ def test_group_entries_keeps_first_appearance_order() -> None:
         ("r", "Rename conversation"),
         ("d", "Delete conversation"),
     ]
+
+
+def test_binding_ids_share_the_line_or_go_under_the_description() -> None:
+    from tui.screens.help import rows_content
+
+    rows: list[HelpRow] = [("r", "Rename", "conversation.rename"), ("^q", "Quit", "app.quit")]
+    wide = rows_content(rows, 80).plain.split("\n")
+    assert [line.split() for line in wide] == [
+        ["r", "Rename", "conversation.rename"],
+        ["^q", "Quit", "app.quit"],
+    ]
+    narrow = rows_content(rows, 24).plain.split("\n")
+    assert [line.strip() for line in narrow] == [
+        "r       Rename", "conversation.rename", "^q      Quit", "app.quit",
+    ]  # fmt: skip
+    assert narrow[1].startswith(" " * 8)  # under the description, not the key

@@ -34,6 +34,26 @@ def load_token(account: str) -> str | None:
     return token or None
 
 
+def check_keyring(account: str) -> None:
+    """Raise :class:`KeyringUnavailable` unless a keyring that keeps what it is given is there.
+
+    Asked before the user types a token. Reading ``account`` touches the backend the way a save
+    would (no backend, a locked keyring and a broken backend setting all fail here); keyring's
+    null backend reads fine but drops every write, so it is refused by name.
+    """
+    keyring = _keyring()
+    try:
+        backend = keyring.get_keyring()
+        keyring.get_password(SERVICE, account)
+    except Exception as error:
+        raise _unavailable(error) from None
+    if type(backend).__module__ == "keyring.backends.null":
+        raise KeyringUnavailable(
+            "The OS keyring is set to keyring's null backend, which keeps nothing. "
+            + NO_KEYRING_HELP
+        )
+
+
 def save_token(account: str, token: str) -> None:
     """Store ``token``; verify it reads back, since a null backend silently drops writes."""
     keyring = _keyring()

@@ -1,7 +1,9 @@
 """``backchat login`` / ``backchat logout``: the token in the OS keyring, from the shell.
 
-``login`` reads the token without echo (getpass), or from stdin when it is piped
-(``pass show chatgpt | backchat login``), checks it with ``accounts/check`` and stores it.
+``login`` first makes sure a keyring can hold the token (so nobody pastes a token that cannot be
+kept), then reads it without echo (getpass), or from stdin when it is piped
+(``pass show chatgpt | backchat login``), checks it with ``accounts/check`` and stores it. A
+backend that cannot be reached is told apart from one that refuses the token.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from typing import TextIO
 
 from tui.api.client import BackendClient
-from tui.api.errors import ApiError
+from tui.api.errors import ApiError, AuthError, ForbiddenError, NetworkError
 from tui.api.settings import ApiSettings
 from tui.auth import credentials
 from tui.config import Settings
@@ -27,16 +29,23 @@ def read_token(stdin: TextIO | None = None) -> str:
 
 
 async def check_token(settings: Settings, token: str) -> str | None:
-    """None when the backend accepts ``token``, else what it said."""
+    """None when the backend accepts ``token``, else a sentence saying what went wrong.
+
+    "could not reach" (no answer: wrong URL, proxy down), "refused the token" (401/403), or
+    what else the backend answered: each asks the user to fix something different.
+    """
+    backend = settings.resolved_backend_url
     client = BackendClient(
-        ApiSettings(
-            base_url=settings.base_url, backend_url=settings.resolved_backend_url, token=token
-        )
+        ApiSettings(base_url=settings.base_url, backend_url=backend, token=token)
     )
     try:
         await client.account_status()
+    except NetworkError as error:
+        return f"Could not reach the backend at {backend}: {error.message}"
+    except (AuthError, ForbiddenError) as error:
+        return f"The backend at {backend} refused the token: {error.message}"
     except ApiError as error:
-        return error.message
+        return f"The backend at {backend} could not check the token: {error.message}"
     finally:
         await client.aclose()
     return None
@@ -45,6 +54,11 @@ async def check_token(settings: Settings, token: str) -> str | None:
 def login(settings: Settings, *, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     backend = settings.resolved_backend_url
+    try:
+        credentials.check_keyring(backend)
+    except credentials.KeyringUnavailable as error:
+        print(str(error), file=out)
+        return 1
     token = read_token(stdin)
     if not token:
         print("No token given; nothing stored.", file=out)
@@ -53,7 +67,7 @@ def login(settings: Settings, *, stdin: TextIO | None = None, out: TextIO | None
         print(f"Warning: {backend} is plain http: the token travels in clear.", file=out)
     problem = asyncio.run(check_token(settings, token))
     if problem is not None:
-        print(f"The backend at {backend} refused the token: {problem}", file=out)
+        print(problem, file=out)
         return 1
     try:
         credentials.save_token(backend, token)

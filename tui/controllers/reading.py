@@ -199,7 +199,7 @@ class History:
         transcript says so and continue is offered.
         """
         leaf = self.branches.leaf_for(conversation) if keep_branch else None
-        session = OpenConversation.build(conversation, leaf)
+        session = OpenConversation.build(conversation, leaf, show_hidden=self.branches.show_hidden)
         if mark_last:
             session.mark_last_reply(mark_last)
         return session
@@ -232,6 +232,18 @@ class History:
         self.host.post(TitleBar(self.session.title, self._detail()))
         self.host.post(BranchSwitched(position, self.session.messages))
         self.on_session_change()
+
+    def toggle_hidden(self) -> None:
+        """Show the messages the web app hides (dimmed), or hide them again; for this run."""
+        self.branches.show_hidden = not self.branches.show_hidden
+        shown = "shown (dimmed)" if self.branches.show_hidden else "hidden, as on the web"
+        self.app.notify(f"Hidden messages {shown}.", markup=False)
+        if self.session is None:
+            return
+        position = self.session.set_show_hidden(self.branches.show_hidden)
+        self.screen.set_title(self.session.title, self._detail())
+        self.screen.transcript.replace_from(position, self.session.messages)
+        self.screen.chat.conversation_changed()
 
     def _remember(self) -> None:
         if self.session is not None and self.session.leaf_id:

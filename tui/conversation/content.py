@@ -290,3 +290,28 @@ def _string(value: object) -> str:
 def _newlines(text: str) -> str:
     # Code Interpreter code arrives with CRLF; a bare CR would move the terminal cursor.
     return text.replace("\r\n", "\n")
+
+
+def hidden_blocks(message: Message) -> list[Block]:
+    """What a hidden node holds, for a reader who asked to see hidden messages ([] if nothing).
+
+    Custom instructions and memory are shown as their text, a call to an internal tool as its
+    code, labelled with the tool; anything else as :func:`describe` would show it.
+    """
+    try:
+        content = message.content
+        raw = content.raw()
+        if content.content_type in HIDDEN_CONTENT_TYPES:
+            fields = ("user_profile", "user_instructions", "model_set_context")
+            texts = [_string(raw.get(key)).strip() for key in fields]
+            return [Block(BlockKind.MARKDOWN, text) for text in texts if text]
+        if message.author.role == "system":
+            text = custom_instructions(message)
+            return [Block(BlockKind.MARKDOWN, text)] if text.strip() else []
+        if is_tool_call(message) and message.recipient not in CODE_INTERPRETER_RECIPIENTS:
+            code = _newlines(content.text or _parts_text(content.parts))
+            label = message.recipient or "tool"
+            return [Block(BlockKind.CODE, code, language=None, label=label)] if code.strip() else []
+        return _describe(message)
+    except Exception:  # lenient by design, like describe()
+        return [_note(message.content.content_type, message.content.raw())]

@@ -23,6 +23,8 @@ class BranchMemory:
     """Per conversation, the leaf of the branch the user last looked at (for this run only)."""
 
     leaves: dict[str, str] = field(default_factory=dict)
+    show_hidden: bool = False
+    """Whether the reader asked to see the messages the web app hides (for this run only)."""
 
     def remember(self, conversation_id: str, leaf_id: str) -> None:
         self.leaves[conversation_id] = leaf_id
@@ -39,11 +41,16 @@ class OpenConversation:
     conversation: Conversation
     thread: list[str]
     messages: list[VisibleMessage]
+    show_hidden: bool = False
+    """Hidden messages are shown (dimmed) and branch switchers count every sibling."""
 
     @classmethod
-    def build(cls, conversation: Conversation, leaf_id: str | None = None) -> OpenConversation:
+    def build(
+        cls, conversation: Conversation, leaf_id: str | None = None, *, show_hidden: bool = False
+    ) -> OpenConversation:
         thread = active_thread(conversation, leaf_id)
-        return cls(conversation, thread, visible_messages(conversation, thread))
+        messages = visible_messages(conversation, thread, show_hidden=show_hidden)
+        return cls(conversation, thread, messages, show_hidden)
 
     @property
     def id(self) -> str:
@@ -62,8 +69,21 @@ class OpenConversation:
 
         Everything above that position is unchanged, so the view re-renders only from there.
         """
-        self.thread = switch_sibling(self.conversation, self.thread, node_id, index)
-        new_messages = visible_messages(self.conversation, self.thread)
+        self.thread = switch_sibling(
+            self.conversation, self.thread, node_id, index, show_hidden=self.show_hidden
+        )
+        return self._update()
+
+    def set_show_hidden(self, show: bool) -> int:
+        """Show or hide the hidden messages; return the position of the first changed message."""
+        self.show_hidden = show
+        return self._update()
+
+    def _update(self) -> int:
+        """Rebuild the messages from the thread; the position of the first one that changed."""
+        new_messages = visible_messages(
+            self.conversation, self.thread, show_hidden=self.show_hidden
+        )
         position = 0
         for old, new in zip(self.messages, new_messages, strict=False):
             if old != new:

@@ -16,7 +16,9 @@ its ``children`` list whose ``parent`` points back at it, in list order (creatio
 last is the newest), then nodes that name it as parent but are missing from the list (exports
 with empty ``children`` arrays), in mapping order. Both walks stop at a node already seen, so a
 cycle ends the thread instead of hanging it, and every thread is a path: each node's parent is
-the node before it.
+the node before it, except across a gap: when the top of a thread names a parent the mapping
+lacks, the thread from the root comes first, then that missing id (shown as "messages missing
+here"), then the rest, so a lost node never hides the messages on either side of it.
 
 How a thread becomes messages (see :func:`visible_messages`). A user node starts a message;
 the assistant and tool nodes after it, up to the next user node, are one assistant turn, as the
@@ -25,7 +27,13 @@ profile context, calls to internal tools) give no blocks but stay in the turn's 
 ``last_node_id`` is the node a reply really hangs from. All reasoning of a turn (``thoughts``,
 ``reasoning_recap``) becomes ONE THOUGHTS block placed first, labelled with the recap ("Thought
 for 29s"), because the web app folds it into one line above the answer. A node inside a turn
-that has siblings starts a new message, so its branch switcher stays reachable.
+that has siblings starts a new message, so its branch switcher stays reachable. A switcher
+counts only the siblings that lead to something a reader sees (a regenerated image leaves an
+empty hidden sibling that the web app does not count either).
+
+Hidden, as on the web: system messages, custom instructions and memory, nodes marked
+``is_visually_hidden_from_conversation`` or of weight 0, calls to internal tools. With
+``show_hidden`` each becomes a message of its own, flagged ``hidden`` for the UI to dim.
 
 :class:`Block`, :class:`BlockKind` and :func:`block_markdown` live in
 :mod:`tui.conversation.content` (what
@@ -39,14 +47,18 @@ from datetime import datetime
 from itertools import pairwise
 
 from tui.api.models import Conversation, Message
+from tui.conversation.citations import Citations
 from tui.conversation.content import (
+    CODE_INTERPRETER_RECIPIENTS,
     Block,
     BlockKind,
     block_markdown,
-    custom_instructions,
     describe,
+    hidden_blocks,
     is_hidden,
+    is_tool_call,
     merge_thoughts,
+    truncate,
 )
 
 __all__ = [
@@ -71,7 +83,8 @@ class VisibleMessage:
     node_ids: tuple[str, ...]
     """Every node merged into this message, in order (the last is the turn's last node)."""
     role: str
-    """user | assistant | system (shown custom instructions) | tool (shown tool output)."""
+    """user | assistant | tool (shown tool output) | missing (a gap in the tree); with hidden
+    messages shown, also system and the hidden nodes' own roles."""
     blocks: tuple[Block, ...]
     sibling_index: int = 0
     """0-based position of ``node_id`` among its parent's children."""
@@ -81,6 +94,9 @@ class VisibleMessage:
     finish_type: str | None = None
     """Of the last merged node: stop | max_tokens | interrupted | None."""
     extra: dict[str, object] = field(default_factory=dict)
+    hidden: bool = False
+    """A message the web app hides (system, custom instructions, marked hidden, internal tool
+    calls), shown only because the reader asked; the UI dims it."""
 
     @property
     def last_node_id(self) -> str:
@@ -100,16 +116,27 @@ class VisibleMessage:
 class _Tree:
     """Parent and children of every node, built once per call (linear), never recursive."""
 
-    __slots__ = ("_children", "mapping", "parent")
+    __slots__ = ("_children", "_shows_below", "dangling", "mapping", "missing", "parent", "roots")
 
     def __init__(self, conv: Conversation) -> None:
         self.mapping = conv.mapping
         self.parent: dict[str, str | None] = {}
+        self.dangling: dict[str, str] = {}
+        """Node → the parent it names that the mapping lacks: a gap in the thread above it."""
+        self.roots: list[str] = []
+        """Nodes that name no parent at all (normally the one message-less root)."""
         for key, node in self.mapping.items():
             parent = node.parent
             ok = parent is not None and parent != key and parent in self.mapping
             self.parent[key] = parent if ok else None
+            if parent is None:
+                self.roots.append(key)
+            elif not ok and parent != key:
+                self.dangling[key] = parent
+        self.missing = frozenset(self.dangling.values())
+        """Ids that nodes name as parent but the mapping lacks."""
         self._children: dict[str, list[str]] | None = None
+        self._shows_below: dict[str, bool] = {}
 
     def children(self, node_id: str) -> list[str]:
         if self._children is None:
@@ -172,6 +199,53 @@ class _Tree:
             current = step
         return path
 
+    def mended(self, path: list[str]) -> list[str]:
+        """``path`` (top first), and when its top names a parent the mapping lacks: the thread
+        from the root down to a leaf, then the missing id (a gap marker), then ``path``.
+
+        A node lost in the middle of a conversation must not hide what comes before it: the
+        part reachable from the root is shown above the gap, the part after it below.
+        """
+        missing = self.dangling.get(path[0]) if path else None
+        if missing is None:
+            return path
+        seen = set(path)
+        root = next((key for key in self.roots if key not in seen), None)
+        head = self.down(root, seen, None) if root is not None else []
+        return [*head, missing, *path]
+
+    def shows_below(self, node_id: str) -> bool:
+        """Whether ``node_id`` or a node under it is something the web app shows."""
+        known = self._shows_below.get(node_id)
+        if known is not None:
+            return known
+        # Iterative post-order walk: threads can be thousands of nodes deep.
+        stack = [(node_id, False)]
+        on_path: set[str] = set()
+        while stack:
+            current, expanded = stack.pop()
+            if current in self._shows_below:
+                continue
+            children = [c for c in self.children(current) if c not in on_path]
+            if not expanded:
+                on_path.add(current)
+                stack.append((current, True))
+                stack.extend((child, False) for child in children if child not in self._shows_below)
+                continue
+            on_path.discard(current)
+            self._shows_below[current] = _shows(self.mapping[current].message) or any(
+                self._shows_below.get(child, False) for child in children
+            )
+        return self._shows_below.get(node_id, False)
+
+    def branch_options(self, node_id: str, show_hidden: bool) -> list[str]:
+        """The siblings a branch switcher offers at ``node_id``: those leading to something
+        visible (all of them when hidden messages are shown), and ``node_id`` itself."""
+        options = self.siblings(node_id)
+        if show_hidden or len(options) < 2:
+            return options
+        return [key for key in options if key == node_id or self.shows_below(key)]
+
     def newest_leaf(self) -> str | None:
         """The leaf whose message is newest (ties: last in mapping order); any node if no leaf."""
         keys = list(self.mapping)
@@ -201,7 +275,7 @@ def active_thread(conv: Conversation, leaf_id: str | None = None) -> list[str]:
     start = next((n for n in (leaf_id, conv.current_node) if n and n in tree.mapping), None)
     if start is None:
         start = tree.newest_leaf()
-    return [] if start is None else tree.up(start)[::-1]
+    return [] if start is None else tree.mended(tree.up(start)[::-1])
 
 
 def thread_to_leaf(conv: Conversation, node_id: str) -> list[str]:
@@ -213,7 +287,7 @@ def thread_to_leaf(conv: Conversation, node_id: str) -> list[str]:
     tree = _Tree(conv)
     if node_id not in tree.mapping:
         return []
-    above = tree.up(node_id)[::-1][:-1]
+    above = tree.mended(tree.up(node_id)[::-1])[:-1]
     return above + tree.down(node_id, set(above), conv.current_node)
 
 
@@ -223,26 +297,35 @@ def siblings(conv: Conversation, node_id: str) -> list[str]:
     return tree.siblings(node_id) if node_id in tree.mapping else []
 
 
-def switch_sibling(conv: Conversation, thread: list[str], node_id: str, index: int) -> list[str]:
+def switch_sibling(
+    conv: Conversation,
+    thread: list[str],
+    node_id: str,
+    index: int,
+    *,
+    show_hidden: bool = False,
+) -> list[str]:
     """The thread after choosing sibling ``index`` (0-based, clamped) of ``node_id``.
 
-    Keeps ``thread`` above ``node_id``'s parent, then descends from the chosen sibling like
-    :func:`thread_to_leaf`. An unknown ``node_id`` leaves the thread unchanged.
+    ``index`` counts the siblings the switcher offers (:attr:`VisibleMessage.sibling_count`:
+    only those leading to something visible, unless ``show_hidden``). Keeps ``thread`` above
+    ``node_id``'s parent, then descends from the chosen sibling like :func:`thread_to_leaf`. An
+    unknown ``node_id`` leaves the thread unchanged.
     """
     tree = _Tree(conv)
     if node_id not in tree.mapping:
         return list(thread)
-    options = tree.siblings(node_id)
+    options = tree.branch_options(node_id, show_hidden)
     chosen = options[max(0, min(index, len(options) - 1))]
     parent = tree.parent[node_id]
     position = _index_of(thread, node_id)
     if parent is None:
-        above: list[str] = []
+        above: list[str] = tree.mended([chosen])[:-1]
     elif position > 0 and thread[position - 1] == parent and chosen not in thread[:position]:
         above = list(thread[:position])
     else:
         # The caller's thread does not run through node_id: rebuild the part above from the tree.
-        above = tree.up(parent, {chosen})[::-1]
+        above = tree.mended(tree.up(parent, {chosen})[::-1])
     return above + tree.down(chosen, set(above), conv.current_node)
 
 
@@ -269,17 +352,28 @@ class _Draft:
     """The nodes' messages, hidden ones included (model slug, time, finish come from them)."""
     text_from: Message | None = None
     """The message that wrote the last MARKDOWN block, while no other block followed it."""
+    hidden: bool = False
+    """A node the web app hides, shown because the reader asked for hidden messages."""
+    citations: Citations = field(default_factory=Citations)
+    """The turn's citation numbers and sources (listed under the turn)."""
 
 
-def visible_messages(conv: Conversation, thread: list[str]) -> list[VisibleMessage]:
+def visible_messages(
+    conv: Conversation, thread: list[str], *, show_hidden: bool = False
+) -> list[VisibleMessage]:
     """What a reader sees of ``thread``: hidden nodes dropped, each assistant turn merged.
 
-    Never raises. See the module docstring for the rules; in short: system messages are hidden
-    unless they are non-empty custom instructions (shown as role "system"); a turn's text parts
-    join with a blank line, except a continuation (``message_type`` "continue", or a previous
-    part cut by ``max_tokens`` or left with ``end_turn`` false and no ``stop``), which joins
-    directly. A turn with nothing to show is dropped (its nodes join the previous message)
-    unless it is a branch point, which shows a NOTE so its switcher stays reachable.
+    Never raises. See the module docstring for the rules; in short: system messages, custom
+    instructions and nodes the server marks hidden are left out, as on the web; a turn's text
+    parts join with a blank line, except a continuation (``message_type`` "continue", or a
+    previous part cut by ``max_tokens`` or left with ``end_turn`` false and no ``stop``), which
+    joins directly. A turn with nothing to show is dropped (its nodes join the previous
+    message) unless it is a branch point, which shows a NOTE so its switcher stays reachable.
+    A parent id the mapping lacks (a gap :func:`active_thread` found) shows as a "missing"
+    marker; other unknown ids are skipped.
+
+    ``show_hidden``: every hidden node with something in it becomes a message of its own, with
+    ``hidden`` set (the UI dims it), and branch switchers count every sibling.
     """
     tree = _Tree(conv)
     out: list[VisibleMessage] = []
@@ -287,31 +381,63 @@ def visible_messages(conv: Conversation, thread: list[str]) -> list[VisibleMessa
     for node_id in thread:
         node = tree.mapping.get(node_id)
         if node is None:
+            if node_id in tree.missing:  # a gap active_thread found: say so
+                _flush(tree, draft, out, show_hidden)
+                draft = None
+                out.append(_missing(node_id))
             continue
         message = node.message
-        role = message.author.role if message is not None else None
-        if message is None or role == "system":
-            text = custom_instructions(message) if message is not None else ""
-            if message is not None and message.metadata.get("is_user_system_message") and text:
-                _flush(tree, draft, out)
-                draft = _Draft("system", [node_id], [Block(BlockKind.MARKDOWN, text)])
-                draft.messages.append(message)
-            elif draft is not None:
+        if message is None:
+            if draft is not None:
+                draft.node_ids.append(node_id)
+            continue
+        role = message.author.role
+        if show_hidden and hidden_from_reader(message):
+            _flush(tree, draft, out, show_hidden)
+            # Empty, it joins the message above, unless a switcher must stay reachable on it.
+            draft = _Draft(role, [node_id], hidden_blocks(message), messages=[message], hidden=True)
+            continue
+        if role == "system":
+            if draft is not None:
                 draft.node_ids.append(node_id)
             continue
         if role == "user":
-            _flush(tree, draft, out)
+            _flush(tree, draft, out, show_hidden)
             draft = None
             if not is_hidden(message):
                 draft = _Draft("user", [node_id], describe(message), messages=[message])
             continue
-        branch = len(tree.siblings(node_id)) > 1
-        if draft is None or draft.role not in ("assistant", "tool") or branch:
-            _flush(tree, draft, out)
+        branch = len(tree.branch_options(node_id, show_hidden)) > 1
+        if draft is None or draft.hidden or draft.role not in ("assistant", "tool") or branch:
+            _flush(tree, draft, out, show_hidden)
             draft = _Draft("tool" if role == "tool" else "assistant", [])
         _add_turn_node(draft, node_id, message)
-    _flush(tree, draft, out)
+    _flush(tree, draft, out, show_hidden)
     return out
+
+
+def hidden_from_reader(message: Message) -> bool:
+    """A node the web app never draws: system messages (custom instructions too), nodes the
+    server marks hidden, and calls to tools other than Code Interpreter."""
+    if message.author.role == "system" or is_hidden(message):
+        return True
+    return is_tool_call(message) and message.recipient not in CODE_INTERPRETER_RECIPIENTS
+
+
+def _shows(message: Message | None) -> bool:
+    """Whether the web app shows anything of this node."""
+    if message is None or hidden_from_reader(message):
+        return False
+    return message.author.role == "user" or bool(describe(message))
+
+
+def _missing(node_id: str) -> VisibleMessage:
+    note = Block(
+        BlockKind.NOTE,
+        f"messages missing here: the server sent no node {truncate(node_id, 60)}",
+        label="gap",
+    )
+    return VisibleMessage(node_id=node_id, node_ids=(node_id,), role="missing", blocks=(note,))
 
 
 def _add_turn_node(draft: _Draft, node_id: str, message: Message) -> None:
@@ -322,7 +448,10 @@ def _add_turn_node(draft: _Draft, node_id: str, message: Message) -> None:
         draft.role = "assistant"
     if is_hidden(message):
         return
-    for block in describe(message):
+    for described in describe(message):
+        block = described
+        if block.kind is BlockKind.MARKDOWN and message.author.role != "tool":
+            block = Block(block.kind, draft.citations.apply(block.text, message.metadata))
         if block.kind is BlockKind.THOUGHTS:
             held = draft.thoughts
             draft.thoughts = block if held is None else merge_thoughts(held, block)
@@ -353,13 +482,16 @@ def _continues(previous: Message | None, message: Message) -> bool:
     )
 
 
-def _flush(tree: _Tree, draft: _Draft | None, out: list[VisibleMessage]) -> None:
+def _flush(tree: _Tree, draft: _Draft | None, out: list[VisibleMessage], show_hidden: bool) -> None:
     if draft is None or not draft.node_ids:
         return
     blocks = ([draft.thoughts] if draft.thoughts is not None else []) + draft.blocks
+    sources = draft.citations.markdown()
+    if sources and blocks:
+        blocks.append(Block(BlockKind.MARKDOWN, sources, label="sources"))
     first = draft.node_ids[0]
-    options = tree.siblings(first)
-    if not blocks and draft.role != "user":
+    options = tree.branch_options(first, show_hidden)
+    if not blocks and (draft.role != "user" or draft.hidden):
         if len(options) < 2:
             if out:  # keep the nodes: a reply to the previous message hangs below them
                 out[-1] = replace(out[-1], node_ids=(*out[-1].node_ids, *draft.node_ids))
@@ -378,5 +510,6 @@ def _flush(tree: _Tree, draft: _Draft | None, out: list[VisibleMessage]) -> None
             model_slug=slug,
             create_time=created,
             finish_type=draft.messages[-1].finish_type if draft.messages else None,
+            hidden=draft.hidden,
         )
     )

@@ -4,6 +4,7 @@ Prompt triggers (anywhere in the prompt text):
 
 - ``#long``: a ~50 KB Markdown reply (headings, lists, tables, code in several languages)
   streamed in exactly :data:`LONG_CHUNKS` (2,000) chunks. The streaming benchmark uses it.
+- ``#markup``: a reply full of HTML-like text and deep nesting (:mod:`tui.demo.markup`).
 - ``#cut``: the reply stops about halfway with ``finish_details {"type": "max_tokens"}`` and
   ``end_turn: false``; a following ``continue`` streams the rest and ends with ``stop``.
 
@@ -17,6 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from tui.demo.markup import MARKUP_REPLY, MARKUP_TRIGGER
 from tui.demo.text import Writer
 
 LONG_TRIGGER = "#long"
@@ -76,6 +78,8 @@ def reply_for(prompt: str, salt: str = "") -> Reply:
     writer = Writer(_seed(plain + ("\x00" + salt if salt else "")))
     if LONG_TRIGGER in prompt:
         return Reply(even_chunks(writer.long_document(LONG_SIZE), LONG_CHUNKS))
+    if MARKUP_TRIGGER in prompt:
+        return Reply(word_chunks(MARKUP_REPLY))
     text = writer.reply()
     if CUT_TRIGGER in prompt:
         # Cut at a word boundary near the middle, as a token limit would.

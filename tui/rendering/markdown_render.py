@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
@@ -32,10 +32,12 @@ from textual.content import Content, Span
 from textual.style import Style
 
 from tui.conversation.tree import Block, BlockKind
+from tui.rendering.markdown_parser import markdown_parser
 from tui.text.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
+    from rich.markdown import Markdown as RichMarkdown
+    from rich.markdown import MarkdownElement
 
 
 @dataclass(frozen=True)
@@ -99,17 +101,6 @@ ERROR_STYLE = "bold red"
 # list is on screen, before a conversation is opened.
 
 
-@cache
-def _fence_parser() -> MarkdownIt:
-    """Rich renders Markdown through markdown-it-py; parsing fences with the same parser (same
-    CommonMark rules: ``` and ~~~, info strings, fences inside lists and quotes, an unclosed
-    fence running to the end) means "code block 2/3" is exactly the second block the reader
-    sees."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark")
-
-
 def render_console() -> Console:
     """An off-screen console for pre-rendering; one per thread (a Console is not thread-safe).
 
@@ -153,17 +144,72 @@ class _WithStyles:
 
 
 def markdown_renderable(text: str, ansi_theme: TerminalTheme | None = None) -> RenderableType:
-    """A message's Markdown as a Rich renderable: sanitised, no OSC 8 hyperlinks.
+    """A message's Markdown as a Rich renderable: sanitised, no OSC 8 hyperlinks, no text lost.
+
+    Parsed by :func:`tui.rendering.markdown_parser.markdown_parser`: HTML shows as written and
+    nesting too deep to draw is flattened, never dropped; a table cell too wide folds.
 
     Coloured for ``ansi_theme``'s background (:func:`markdown_colours`). ``hyperlinks=False``
     because Rich would emit OSC 8 links for any scheme (ssh:, file:...); the URL is shown as
     text instead.
     """
-    from rich.markdown import Markdown as RichMarkdown
-
     colours = markdown_colours(ansi_theme)
-    markdown = RichMarkdown(clean_text(text), code_theme=colours.code_theme, hyperlinks=False)
+    markdown = _markdown_class()(clean_text(text), code_theme=colours.code_theme, hyperlinks=False)
     return markdown if colours.styles is None else _WithStyles(markdown, colours.styles)
+
+
+@cache
+def _markdown_class() -> type[RichMarkdown]:
+    """Rich's Markdown, parsed by our parser and with tables that fold rather than cut.
+
+    Made on first use, like every import of rich.markdown here (see :func:`warm_up`).
+    """
+    from rich import box
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class FoldingTable(TableElement):
+        """A Markdown table whose long cells wrap, and fold a word too long for its column.
+
+        Rich's own cuts a cell that does not fit with an ellipsis ("cell<one>" became "cell…"
+        in a narrow pane). The same table as TableElement's (rich 15.0.0), with folding columns.
+        """
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            table = Table(
+                box=box.SIMPLE,
+                pad_edge=False,
+                style="markdown.table.border",
+                show_edge=True,
+                collapse_padding=True,
+            )
+            if self.header is not None and self.header.row is not None:
+                for column in self.header.row.cells:
+                    heading = column.content.copy()
+                    heading.stylize("markdown.table.header")
+                    table.add_column(heading, overflow="fold")
+            if self.body is not None:
+                for row in self.body.rows:
+                    table.add_row(*(cell.content for cell in row.cells))
+            yield table
+
+    class SourceMarkdown(Markdown):
+        """Markdown that keeps every word: HTML as text, deep nesting flattened, tables folded."""
+
+        elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+            **Markdown.elements,
+            "table_open": FoldingTable,
+        }
+
+        def __init__(self, markup: str, **options: Any) -> None:
+            # Rich parses with its own markdown-it, which drops HTML and everything past 20
+            # levels of nesting; ``parsed`` is what it renders from (rich 15.0.0): ours replaces
+            # it, and Rich is given nothing to parse.
+            super().__init__("", **options)
+            self.markup = markup
+            self.parsed = markdown_parser().parse(markup)
+
+    return SourceMarkdown
 
 
 def code_renderable(
@@ -185,20 +231,36 @@ def code_renderable(
     return Group(Text(lexer, style=LABEL_STYLE), syntax)
 
 
-def block_renderable(block: Block, ansi_theme: TerminalTheme | None = None) -> RenderableType:
+def prompt_renderable(text: str) -> RenderableType:
+    """A user's prompt exactly as typed: line breaks, leading spaces, ``<b>``, ``#``, ``*``.
+
+    The web app shows prompts as plain text, wrapped to the pane, never as Markdown; a word too
+    long for a line is folded onto the next rather than cut.
+    """
+    return Text(clean_text(text), overflow="fold")
+
+
+def block_renderable(
+    block: Block, ansi_theme: TerminalTheme | None = None, *, verbatim: bool = False
+) -> RenderableType:
     """One block of a message as a Rich renderable; every string is sanitised first.
 
     ``ansi_theme`` is the one the block will be rendered with (:func:`render_to_content`): it
-    picks dark or light colours for Markdown and code.
+    picks dark or light colours for Markdown and code. ``verbatim``: the text is a user's
+    prompt, shown as typed (:func:`prompt_renderable`) rather than as Markdown.
     """
     kind = block.kind
     if kind is BlockKind.MARKDOWN:
+        if verbatim:
+            return prompt_renderable(block.text)
         return markdown_renderable(block.text, ansi_theme)
     if kind is BlockKind.CODE:
         return code_renderable(block.text, block.language or block.label, ansi_theme)
     if kind is BlockKind.OUTPUT:
+        # Labelled as output, not by the tool's name alone: "python" over it read as code.
+        tool = clean_line(block.label or "", limit=40)
         return Group(
-            Text(clean_line(block.label or "output", limit=40), style=LABEL_STYLE),
+            Text(f"{tool} output" if tool and tool != "output" else "output", style=LABEL_STYLE),
             Padding(Text(clean_text(block.text).rstrip("\n")), (0, 0, 0, 2)),
         )
     style = {BlockKind.ERROR: ERROR_STYLE, BlockKind.THOUGHTS: THOUGHTS_STYLE}.get(kind, "")
@@ -342,7 +404,7 @@ def warm_up(languages: Iterable[str] = WARM_LANGUAGES) -> None:
 def fenced_code(markdown: str) -> list[str]:
     """The contents of the fenced code blocks in ``markdown``, in reading order."""
     try:
-        tokens = _fence_parser().parse(clean_text(markdown))
+        tokens = markdown_parser().parse(clean_text(markdown))
     except Exception:
         # markdown-it is robust, but a copy key must never take the app down over odd input.
         return []

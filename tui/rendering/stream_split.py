@@ -6,8 +6,10 @@ reader sees. It is made at a blank line at the top level of the document, before
 cannot continue anything above it:
 
 - not inside a fenced code block (``` or ~~~, closed only by the same character, at least as
-  long, indented at most three spaces), nor inside an HTML block that runs across blank lines
-  (``<!-- -->``, ``<pre>``, ``<script>``...);
+  long, indented at most three spaces), nor inside what CommonMark would call an HTML block
+  running across blank lines (``<!-- -->``, ``<pre>``, ``<script>``...). The renderer shows
+  HTML as text (:mod:`tui.rendering.markdown_parser`), so those are paragraphs; keeping them
+  whole is only cautious;
 - not before an indented line or a list marker: either may continue the list above (and a
   continued ordered list keeps its numbering);
 - not right after a thematic break (see below) or an HTML block (Rich renders none, but the
@@ -33,13 +35,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
 
+from tui.rendering.markdown_parser import markdown_parser
 from tui.text.sanitize import clean_text
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
 
 # After the indentation: a run of 3+ backticks or tildes, and the info string.
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
@@ -62,18 +60,6 @@ _HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 _SEQUENCE_STARTERS = ("\x1b", "\x90", "\x98", "\x9b", "\x9d", "\x9e", "\x9f")
 # Any control character other than TAB: the line is cleaned before it is looked at.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    """The parser Rich's Markdown uses (rich.markdown.Markdown.__init__, rich 15.0.0).
-
-    Made on first use: markdown-it-py is not needed until a reply streams (see
-    tui.rendering.markdown_render).
-    """
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt().enable("strikethrough").enable("table")
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +270,8 @@ def is_safe_cut(text: str, cut: int) -> bool:
         return False
     # Parsed as the renderer parses it: after the sanitiser.
     head = clean_text(text[:cut])
-    whole = _parser().parse(head + clean_text(text[cut:]))
-    first = _parser().parse(head)
+    whole = markdown_parser().parse(head + clean_text(text[cut:]))
+    first = markdown_parser().parse(head)
     if whole[: len(first)] != first or len(whole) == len(first):
         return False
     following = whole[len(first)].map

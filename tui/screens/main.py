@@ -229,6 +229,10 @@ class MainScreen(ControllerScreen):
     def _opened(self, event: Sidebar.Opened) -> None:
         self.history.open(event.conversation_id)
 
+    @on(Transcript.HiddenToggled)
+    def _toggle_hidden(self) -> None:
+        self.history.toggle_hidden()
+
     @on(Transcript.BranchRequested)
     def _branch(self, event: Transcript.BranchRequested) -> None:
         self.history.switch_branch(event.node_id, event.index)

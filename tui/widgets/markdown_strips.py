@@ -17,6 +17,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.conversation.citations import Citations
 from tui.rendering.markdown_render import markdown_renderable, render_to_text
 from tui.text.sanitize import clean_text
 
@@ -34,7 +35,12 @@ _SEGMENT_CONSOLE = Console(file=io.StringIO(), force_terminal=True, color_system
 
 
 def render_piece(
-    source: str, width: int, *, follows: bool, ansi_theme: TerminalTheme | None = None
+    source: str,
+    width: int,
+    *,
+    follows: bool,
+    ansi_theme: TerminalTheme | None = None,
+    citations: Citations | None = None,
 ) -> list[Strip]:
     """Render one piece of a reply's Markdown at ``width`` into unstyled strips.
 
@@ -43,10 +49,13 @@ def render_piece(
     only the Markdown's own styles; the widget's colours are applied when painting, so hovering
     never re-renders the Markdown. ``ansi_theme`` picks dark or light Markdown colours
     (:func:`tui.rendering.markdown_render.markdown_colours`), as for the message that replaces the
-    reply.
+    reply. ``citations``: the reply's own, so that its markers (``【0†source】``) show as the
+    same numbers in every piece, as they will once the reply is opened from the server.
     """
     if not source.strip():
         return []
+    if citations is not None:
+        source = citations.apply(source, {})
     markdown = STAND_IN + source if follows else source
     try:
         text = render_to_text(markdown_renderable(markdown, ansi_theme), width)
@@ -76,8 +85,16 @@ class MarkdownStrips(Widget):
     """
     """Only what the widget needs: its height is its rendered lines."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        citations: Citations | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self._citations = citations
+        """The reply's citation numbers, shared by all its pieces (None: markers as sent)."""
         self._pieces: list[tuple[str, bool]] = []
         self._lines: list[Strip] = []
         self._counts: list[int] = []
@@ -161,7 +178,9 @@ class MarkdownStrips(Widget):
             self._counts.append(len(strips))
 
     def _render_piece(self, source: str, width: int, follows: bool) -> list[Strip]:
-        return render_piece(source, width, follows=follows, ansi_theme=self._theme)
+        return render_piece(
+            source, width, follows=follows, ansi_theme=self._theme, citations=self._citations
+        )
 
 
 class FrozenMarkdown(MarkdownStrips):

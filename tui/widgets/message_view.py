@@ -43,7 +43,12 @@ from tui.text.sanitize import clean_line, clean_text
 Clock = Callable[[], datetime]
 """Returns "now"; its tzinfo is the zone message times are shown in."""
 
-ROLE_NAMES: dict[str, str] = {"user": "You", "assistant": "Assistant", "system": "System"}
+ROLE_NAMES: dict[str, str] = {
+    "user": "You",
+    "assistant": "Assistant",
+    "system": "System",
+    "missing": "Missing messages",
+}
 """Header names of the roles; an unknown role is shown by its own (cleaned) name."""
 
 _ONE_LINERS = frozenset(
@@ -160,8 +165,10 @@ class MessageView(Widget, can_focus=True):
         now: Clock = local_now,
         id: str | None = None,
     ) -> None:
-        role = message.role if message.role in ("user", "assistant", "system", "tool") else "other"
-        super().__init__(id=id, classes=f"-{role}")
+        known = ("user", "assistant", "system", "tool", "missing")
+        role = message.role if message.role in known else "other"
+        hidden = " -hidden" if message.hidden else ""
+        super().__init__(id=id, classes=f"-{role}{hidden}")
         self.role_class = f"-{role}"
         """The CSS class naming the role; views of one role share a width."""
         self._message = message
@@ -304,8 +311,10 @@ class MessageView(Widget, can_focus=True):
         blocks = self._message.blocks
         if not blocks:
             return Content.styled("(empty message)", "dim italic"), 1
+        verbatim = self._message.role == "user"
         if (
             known is not None
+            and not verbatim
             and known.lines
             and known.width == width
             and known.theme is theme
@@ -325,7 +334,7 @@ class MessageView(Widget, can_focus=True):
                 parts.append(Content("\n" if tight else "\n\n"))
                 lines += 0 if tight else 1
             try:
-                renderable = block_renderable(block, theme)
+                renderable = block_renderable(block, theme, verbatim=verbatim)
                 content, height = render_to_content(renderable, width, theme, console)
             except Exception:
                 # A renderer failure (a Pygments lexer, odd Markdown) must not blank the
@@ -365,7 +374,7 @@ class MessageView(Widget, can_focus=True):
         else:
             name = ROLE_NAMES.get(message.role) or clean_line(message.role, limit=20) or "?"
             header.append(name, role_style)
-        meta: list[str] = []
+        meta: list[str] = ["hidden on the web"] if message.hidden else []
         when = format_time(message.create_time, self._now())
         if when:
             meta.append(when)

@@ -35,6 +35,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tui.conversation.citations import Citations
 from tui.rendering.gc_tuning import (
     OLD_GC_THRESHOLD,
     YOUNG_GC_THRESHOLD,
@@ -165,7 +166,9 @@ class StreamingReply(Vertical):
         self._frame = 0
         self._header = Static(self._header_content(), id="reply-header")
         self._status_line = Static(self._status_content(), id="reply-status")
-        self._live = LiveMarkdown(id="reply-tail")
+        self._citations = Citations()
+        """Citation numbers of this reply, the same in every piece (see render_piece)."""
+        self._live = LiveMarkdown(citations=self._citations, id="reply-tail")
         self._frozen: list[FrozenMarkdown] = []
         self._frozen_parts: list[str] = []
         self._frozen_chars = 0
@@ -391,7 +394,7 @@ class StreamingReply(Vertical):
         self._frozen_parts.append(piece)
         self._frozen_chars += len(piece)
         if not self._frozen or self._frozen[-1].chars >= self.FROZEN_WIDGET_CHARS:
-            widget = FrozenMarkdown(classes="-frozen")
+            widget = FrozenMarkdown(citations=self._citations, classes="-frozen")
             self._frozen.append(widget)
             if self._ready:
                 self.mount(widget, before=self._live)

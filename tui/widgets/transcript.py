@@ -90,8 +90,20 @@ class Transcript(MessageWindow):
             group=BRANCH_KEYS,
             tooltip="Show the next version of the focused message",
         ),
+        Binding(
+            "H",
+            "toggle_hidden",
+            "Hidden messages",
+            show=False,
+            id="transcript.toggle_hidden",
+            tooltip="Show (dimmed) or hide the messages the web app hides: system, "
+            "custom instructions, tool calls",
+        ),
     ]
-    """Message navigation, copy and branch keys; the app remaps them by id."""
+    """Message navigation, copy, branch and hidden-messages keys; the app remaps them by id."""
+
+    class HiddenToggled(Message):
+        """The user asked to show or hide the messages the web app hides."""
 
     class BranchRequested(Message):
         """The user asked for another sibling of a message (keys [ / ] or a click on ‹ ›)."""
@@ -221,6 +233,10 @@ class Transcript(MessageWindow):
             self._open_at_end()
         self._views[-1].focus(scroll_visible=False)
         self._follow_bottom()
+
+    def action_toggle_hidden(self) -> None:
+        """Ask for the hidden messages to be shown dimmed, or hidden again."""
+        self.post_message(self.HiddenToggled())
 
     def action_copy_message(self) -> None:
         """Copy the focused message's Markdown to the clipboard (OSC 52 through Textual)."""
