@@ -237,13 +237,13 @@ class History:
         """Show the messages the web app hides (dimmed), or hide them again; for this run."""
         self.branches.show_hidden = not self.branches.show_hidden
         shown = "shown (dimmed)" if self.branches.show_hidden else "hidden, as on the web"
-        self.app.notify(f"Hidden messages {shown}.", markup=False)
+        self.host.post(Notice(f"Hidden messages {shown}."))
         if self.session is None:
             return
         position = self.session.set_show_hidden(self.branches.show_hidden)
-        self.screen.set_title(self.session.title, self._detail())
-        self.screen.transcript.replace_from(position, self.session.messages)
-        self.screen.chat.conversation_changed()
+        self.host.post(TitleBar(self.session.title, self._detail()))
+        self.host.post(BranchSwitched(position, self.session.messages))
+        self.on_session_change()
 
     def _remember(self) -> None:
         if self.session is not None and self.session.leaf_id:
