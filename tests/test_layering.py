@@ -18,7 +18,9 @@ def _loaded_after(imports: str, modules: list[str]) -> list[str]:
     return loaded
 
 
-@pytest.mark.parametrize("module", ["tui.api", "tui.conversation.tree", "tui.demo"])
+@pytest.mark.parametrize(
+    "module", ["tui.api", "tui.conversation.tree", "tui.demo", "tui.store.store", "tui.store.sync"]
+)
 def test_core_does_not_import_textual(module: str) -> None:
     assert _loaded_after(module, ["textual"]) == [], f"importing {module} imported textual"
 
