@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.store.conftest import SMALL
+from tests.subprocesses import REPO
 from tui.__main__ import main
 from tui.demo.server import DemoServer
+from tui.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -96,3 +103,46 @@ def test_help_lists_the_store_commands(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     for command in ("sync", "import", "search"):
         assert command in out
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_sync_continues(
+    signed_in: DemoServer, tmp_path: Path
+) -> None:
+    store_file = tmp_path / "interrupted.sqlite3"
+    signed_in.faults.latency = 0.05  # slow enough to interrupt half way
+    command = [sys.executable, "-m", "tui", "--base-url", signed_in.base_url, "sync"]
+    child = subprocess.Popen(
+        [*command, "--jobs", "1", "--store", str(store_file)],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        # A shell without job control starts background children with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 30
+    stored = 0
+    while stored < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)  # polls the store the child writes: the condition, not a guess
+        if store_file.exists():
+            with Store(store_file) as watcher:
+                stored = watcher.counts().with_body
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == 130, out
+    assert "Interrupted" in out
+    signed_in.faults.latency = 0.0
+    with Store(store_file) as after:
+        kept = after.counts().with_body
+    assert 3 <= kept < SMALL
+    rerun = subprocess.run(
+        [*command, "--store", str(store_file)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{SMALL - kept} new" in rerun.stdout

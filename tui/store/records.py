@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from tui.api.models import ConversationItem
+if TYPE_CHECKING:
+    from tui.api.models import ConversationItem
 
 
 class Origin(StrEnum):

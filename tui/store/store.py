@@ -6,7 +6,9 @@ write never leaves half a conversation, and a second process waits its turn (bus
 instead of failing. SQLite's own failures become :mod:`tui.store.errors` sentences: a full
 disk, a damaged file, a lock held too long. The store never holds the token.
 
-Methods are safe to call from several threads (one lock around the connection).
+Methods are safe to call from several threads (one lock around the connection). Reading the
+list and searching load neither pydantic nor the client: the app can show the stored list
+before those are imported.
 """
 
 from __future__ import annotations
@@ -19,14 +21,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from pydantic import ValidationError
-
-from tui.api.models import Conversation
 from tui.store import search as fulltext
 from tui.store.errors import StoreBusyError, StoreCorruptError, StoreError, StoreFullError
-from tui.store.index import message_rows
 from tui.store.location import store_path
 from tui.store.records import (
     ListEntry,
@@ -39,6 +37,9 @@ from tui.store.records import (
     moment,
 )
 from tui.store.schema import BUSY_TIMEOUT_MS, connect
+
+if TYPE_CHECKING:
+    from tui.api.models import Conversation
 
 T = TypeVar("T")
 TIME_TOLERANCE = 0.001
@@ -113,6 +114,8 @@ class Store:
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         """The stored conversation as the client's model (what the tree functions take)."""
+        from tui.api.models import Conversation
+
         raw = self.conversation_json(conversation_id)
         return None if raw is None else Conversation.model_validate_json(raw)
 
@@ -207,6 +210,8 @@ class Store:
         the conversation was new, updated or unchanged. Raises BadConversation for JSON that
         is not a conversation; nothing is written then.
         """
+        from tui.store.index import message_rows  # pydantic and the tree: only for writes
+
         conv = _parse(raw, data)
         conv_id = conv.key
         title = conv.title or ""
@@ -456,6 +461,10 @@ def _set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def _parse(raw: bytes, data: Any) -> Conversation:
+    from pydantic import ValidationError
+
+    from tui.api.models import Conversation
+
     try:
         parsed = json.loads(raw) if data is None else data
     except ValueError:
