@@ -152,3 +152,17 @@ def test_schema_version_is_recorded(store: Store, store_file: Path) -> None:
     store.close()
     with Store(store_file) as again:  # reopening does not migrate twice
         assert again.counts().conversations == 0
+
+
+def test_a_copy_fetched_again_is_no_longer_only_local(store: Store) -> None:
+    raw = conversation("c1", "One", 1000.0, "hello")
+    store.put_conversation(raw)
+    store.begin_sync_run()
+    assert store.finish_sync_run() == 1  # the server listed nothing
+    item = store.item("c1")
+    assert item is not None
+    assert item.only_local
+    store.put_conversation(conversation("c1", "One", 1001.0, "hello", "again"))
+    again = store.item("c1")
+    assert again is not None
+    assert not again.only_local

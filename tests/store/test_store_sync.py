@@ -69,6 +69,7 @@ async def test_a_conversation_gone_from_the_server_stays_until_pruned(
     assert item is not None
     assert item.only_local
     assert store.conversation_json(gone) is not None
+    assert store.search(item.title), "still searchable"
     pruned = await sync_history(sync_client, store, prune=True)
     assert pruned.pruned == 1
     assert store.item(gone) is None

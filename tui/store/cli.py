@@ -65,7 +65,11 @@ def add_commands(
     search = commands.add_parser(
         "search", parents=[common, store_flag], help="search the local store's messages"
     )
-    search.add_argument("query", metavar="QUERY", help='words, "a phrase", prefix*, -excluded')
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help='words, "a phrase", prefix*, -excluded (a query that starts with - goes after --)',
+    )
     search.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     search.add_argument("--limit", type=_positive, default=20, help="most hits shown (default 20)")
 

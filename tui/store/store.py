@@ -228,8 +228,9 @@ class Store:
             )
             if before is not None and before[0] is not None and bytes(before[0]) == raw:
                 connection.execute(
-                    "UPDATE conversations SET listed_update_time = ? WHERE id = ?",
-                    (listed, conv_id),
+                    "UPDATE conversations SET listed_update_time = ?, "
+                    "only_local = CASE WHEN ? THEN 0 ELSE only_local END WHERE id = ?",
+                    (listed, origin is Origin.SERVER, conv_id),
                 )
                 return PutOutcome.UNCHANGED
             # A server copy is not replaced by an import of an older export of the same chat.
@@ -242,7 +243,9 @@ class Store:
                 "update_time = coalesce(excluded.update_time, update_time), "
                 "is_archived = excluded.is_archived, origin = excluded.origin, "
                 "listed_update_time = excluded.listed_update_time, "
-                "stored_at = excluded.stored_at",
+                "stored_at = excluded.stored_at, "
+                # The server just sent it: it is no longer only in your copy.
+                "only_local = CASE WHEN ? THEN 0 ELSE only_local END",
                 (
                     conv_id,
                     title,
@@ -252,6 +255,7 @@ class Store:
                     Origin.SERVER if keep_origin else origin,
                     listed,
                     time.time(),
+                    origin is Origin.SERVER,
                 ),
             )
             connection.execute(
