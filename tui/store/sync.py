@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol, TypeVar
 
 import anyio
@@ -161,6 +162,8 @@ class _Run:
         self.retry = retry
         self.sleep = sleep
         self.report = SyncReport()
+        self.writer = anyio.CapacityLimiter(1)
+        """One conversation is written at a time (the store serialises writes anyway)."""
 
     async def execute(self, *, jobs: int, prune: bool) -> SyncReport:
         self.store.begin_sync_run()
@@ -286,7 +289,13 @@ class _Run:
         except ApiError as error:
             return self._fail(entry, str(error))
         try:
-            _, outcome = self.store.put_conversation(raw, listed_update_time=entry.update_time)
+            # Parsing, indexing and writing run in one worker thread, beside the requests in
+            # flight (SQLite lets go of the GIL while it writes); not cancellable, so an
+            # interrupted sync never leaves a conversation half stored.
+            _, outcome = await anyio.to_thread.run_sync(
+                partial(self.store.put_conversation, raw, listed_update_time=entry.update_time),
+                limiter=self.writer,
+            )
         except BadConversation as error:
             return self._fail(entry, f"the server sent an unusable conversation ({error})")
         if outcome is PutOutcome.NEW:
