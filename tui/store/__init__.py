@@ -34,10 +34,11 @@ if TYPE_CHECKING:
         StoreCounts,
         StoredConversation,
     )
-    from tui.store.store import BadConversation, Store
+    from tui.store.rows import BadConversation
+    from tui.store.store import Store
 
 _LAZY = {
-    "BadConversation": "tui.store.store",
+    "BadConversation": "tui.store.rows",
     "Store": "tui.store.store",
     "StoreBusyError": "tui.store.errors",
     "StoreCorruptError": "tui.store.errors",

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tui.store.export_reader import ExportError, export_files, read_elements
 from tui.store.records import Origin, PutOutcome
-from tui.store.store import BadConversation, Store
+from tui.store.rows import BadConversation
+from tui.store.store import Store
 
 
 @dataclass

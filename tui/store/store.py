@@ -13,7 +13,6 @@ before those are imported.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -24,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from tui.store import search as fulltext
-from tui.store.errors import StoreBusyError, StoreCorruptError, StoreError, StoreFullError
+from tui.store.errors import StoreBusyError, StoreCorruptError, StoreFullError
 from tui.store.location import store_path
 from tui.store.records import (
     ListEntry,
@@ -34,7 +33,14 @@ from tui.store.records import (
     StoreCounts,
     StoredConversation,
     epoch,
-    moment,
+)
+from tui.store.rows import (
+    get_meta,
+    known_rows,
+    parse_body,
+    retitle,
+    set_meta,
+    stored_row,
 )
 from tui.store.schema import BUSY_TIMEOUT_MS, connect
 
@@ -42,18 +48,12 @@ if TYPE_CHECKING:
     from tui.api.models import Conversation
 
 T = TypeVar("T")
-TIME_TOLERANCE = 0.001
-"""Seconds within which two update times are the same (ISO strings vs floats round apart)."""
 _FULL_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _ITEM_COLUMNS = (
     "id, title, create_time, update_time, is_archived, only_local, stored_at IS NOT NULL, origin"
 )
-
-
-class BadConversation(StoreError):
-    """A conversation's JSON cannot be stored: not an object, no id, or an unusable shape."""
 
 
 class Store:
@@ -98,13 +98,13 @@ class Store:
             "ORDER BY update_time DESC, id LIMIT ? OFFSET ?"
         )
         rows = self._read(lambda c: c.execute(sql, (int(archived), limit, offset)).fetchall())
-        return [_stored(row) for row in rows]
+        return [stored_row(row) for row in rows]
 
     def item(self, conversation_id: str) -> StoredConversation | None:
         """One conversation's list row, or None."""
         sql = f"SELECT {_ITEM_COLUMNS} FROM conversations WHERE id = ?"
         row = self._read(lambda c: c.execute(sql, (conversation_id,)).fetchone())
-        return None if row is None else _stored(row)
+        return None if row is None else stored_row(row)
 
     def conversation_json(self, conversation_id: str) -> bytes | None:
         """The stored conversation JSON, byte for byte as it was received; None if not stored."""
@@ -168,7 +168,7 @@ class Store:
                     "INSERT OR IGNORE INTO temp.seen_now (id) VALUES (?)",
                     [(entry.id,) for entry in entries],
                 )
-            known = _known(connection, [entry.id for entry in entries])
+            known = known_rows(connection, [entry.id for entry in entries])
             stale: list[ListEntry] = []
             for entry in entries:
                 before = known.get(entry.id)
@@ -188,7 +188,7 @@ class Store:
                         ),
                     )
                 if before is not None and before.title != entry.title:
-                    _retitle(connection, entry.id, entry.title)
+                    retitle(connection, entry.id, entry.title)
                 if before is None or before.stale(entry.update_time):
                     stale.append(entry)
             return stale
@@ -212,7 +212,7 @@ class Store:
         """
         from tui.store.index import message_rows  # pydantic and the tree: only for writes
 
-        conv = _parse(raw, data)
+        conv = parse_body(raw, data)
         conv_id = conv.key
         title = conv.title or ""
         rows = message_rows(conv)
@@ -292,7 +292,7 @@ class Store:
             connection.execute(
                 "UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id)
             )
-            _retitle(connection, conversation_id, title)
+            retitle(connection, conversation_id, title)
 
         self._write(write)
 
@@ -338,7 +338,7 @@ class Store:
                 connection.execute(f"UPDATE conversations SET only_local = 1 WHERE {gone}")
                 sql = f"SELECT count(*) FROM conversations WHERE {gone}"
                 count = connection.execute(sql).fetchone()[0]
-            _set_meta(connection, "last_sync", str(time.time()))
+            set_meta(connection, "last_sync", str(time.time()))
             return int(count)
 
         try:
@@ -349,7 +349,7 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _meta(self, key: str) -> str | None:
-        return self._read(lambda c: _get_meta(c, key))
+        return self._read(lambda c: get_meta(c, key))
 
     def _read(self, action: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock, self._translated():
@@ -383,116 +383,3 @@ class Store:
             if primary in _CORRUPT_CODES:
                 raise StoreCorruptError(self.path, "is damaged") from None
             raise
-
-
-class _Known:
-    """What the store already has for one list row."""
-
-    __slots__ = ("archived", "created", "has_body", "listed", "only_local", "title", "updated")
-
-    def __init__(
-        self,
-        title: str,
-        created: float | None,
-        updated: float | None,
-        archived: int,
-        only_local: int,
-        has_body: int,
-        listed: float | None,
-    ) -> None:
-        self.title = title
-        self.created = created
-        self.updated = updated
-        self.archived = bool(archived)
-        self.only_local = bool(only_local)
-        self.has_body = bool(has_body)
-        self.listed = listed
-
-    def differs(self, entry: ListEntry) -> bool:
-        """Would storing ``entry`` change this row?"""
-        return (
-            self.only_local
-            or self.title != entry.title
-            or self.archived != entry.is_archived
-            or not _same_time(self.updated, entry.update_time)
-            or not _same_time(self.created, entry.create_time)
-        )
-
-    def stale(self, update_time: float | None) -> bool:
-        """Must the body be fetched again for a list row with this ``update_time``?"""
-        if not self.has_body:
-            return True
-        # An imported copy was never listed: compare with the copy's own update_time.
-        reference = self.listed if self.listed is not None else self.updated
-        return not _same_time(reference, update_time)
-
-
-def _same_time(stored: float | None, listed: float | None) -> bool:
-    if stored is None or listed is None:
-        return stored == listed
-    return abs(stored - listed) <= TIME_TOLERANCE
-
-
-def _known(connection: sqlite3.Connection, ids: list[str]) -> dict[str, _Known]:
-    marks = ",".join("?" * len(ids))
-    rows = connection.execute(
-        "SELECT id, title, create_time, update_time, is_archived, only_local, "
-        "stored_at IS NOT NULL, listed_update_time FROM conversations "
-        f"WHERE id IN ({marks})",
-        ids,
-    ).fetchall()
-    return {row[0]: _Known(*row[1:]) for row in rows}
-
-
-def _retitle(connection: sqlite3.Connection, conversation_id: str, title: str) -> None:
-    connection.execute(
-        "UPDATE messages SET title = ? WHERE conversation_id = ? AND title != ?",
-        (title, conversation_id, title),
-    )
-
-
-def _get_meta(connection: sqlite3.Connection, key: str) -> str | None:
-    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
-    connection.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
-def _parse(raw: bytes, data: Any) -> Conversation:
-    from pydantic import ValidationError
-
-    from tui.api.models import Conversation
-
-    try:
-        parsed = json.loads(raw) if data is None else data
-    except ValueError:
-        raise BadConversation("not valid JSON") from None
-    if not isinstance(parsed, dict):
-        raise BadConversation("not a JSON object")
-    try:
-        conv = Conversation.model_validate(parsed)
-    except ValidationError as error:
-        raise BadConversation(f"{error.error_count()} field(s) of an unexpected shape") from None
-    if not conv.key:
-        raise BadConversation("no conversation id")
-    return conv
-
-
-def _stored(row: tuple[Any, ...]) -> StoredConversation:
-    conv_id, title, created, updated, archived, only_local, has_body, origin = row
-    return StoredConversation(
-        id=conv_id,
-        title=title,
-        create_time=moment(created),
-        update_time=moment(updated),
-        is_archived=bool(archived),
-        only_local=bool(only_local),
-        has_body=bool(has_body),
-        origin=Origin(origin) if origin in Origin._value2member_map_ else Origin.SERVER,
-    )

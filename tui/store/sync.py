@@ -38,7 +38,8 @@ from tui.api.errors import (
 from tui.api.models import ConversationPage
 from tui.store.errors import StoreError
 from tui.store.records import ListEntry, PutOutcome
-from tui.store.store import BadConversation, Store
+from tui.store.rows import BadConversation
+from tui.store.store import Store
 
 T = TypeVar("T")
 PAGE_LIMIT = 100
