@@ -4,6 +4,7 @@
     backchat [--demo] [--base-url URL] [--backend-url URL] [--page-size N] [--model SLUG]
     backchat login | logout          store / remove the access token in the OS keyring
     backchat serve-demo [...]        run the demo backend alone, for any client
+    backchat sync | import | search  the local copy of the history (tui/store/cli.py)
 
 Imports of Textual, httpx and the demo server are deferred to the branch that needs them, so
 ``login``/``logout`` stay quick and the app's first frame is not delayed by unused modules.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.config import ConfigError, Settings, load_file, resolve
+from tui.store import cli as store_cli
 
 if TYPE_CHECKING:
     from tui.demo.handle import DemoHandle
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "serve-demo", add_help=False, help="run the demo backend alone (see serve-demo --help)"
     )
+    store_cli.add_commands(commands, sub_common)
     return parser
 
 
@@ -99,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.auth.login_command import logout
 
         return logout(settings)
+    if args.command in store_cli.COMMANDS:
+        return store_cli.run(args, settings)
     return run_app(settings, demo=args.demo, wire=args.wire)
 
 

@@ -35,3 +35,9 @@ def state_file() -> Path:
     """Small UI state the app remembers between runs (theme, last model); never the token."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / APP_NAME / "state.json"
+
+
+def data_dir() -> Path:
+    """``$XDG_DATA_HOME/backchat`` (default ``~/.local/share/backchat``): where the store lives."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_NAME

@@ -50,6 +50,7 @@ from tui.api.models import (
     Message,
     Node,
 )
+from tui.api.search_models import SearchItem, SearchPage, SearchPayload
 from tui.api.settings import ApiSettings
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ __all__ = [
     "Node",
     "NotFoundError",
     "RateLimitError",
+    "SearchItem",
+    "SearchPage",
+    "SearchPayload",
     "SendResult",
     "ServerError",
     "SharedLink",

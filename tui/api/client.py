@@ -31,6 +31,7 @@ from tui.api.errormap import sanitize
 from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage
+from tui.api.search_models import SearchPage
 from tui.api.settings import ApiSettings
 from tui.api.transport import ModelT, Transport, require_dict, validate, where
 
@@ -137,6 +138,31 @@ class BackendClient:
     async def conversation(self, conversation_id: str) -> Conversation:
         """``GET /conversation/{id}``: the whole mapping tree."""
         return await self._get(Conversation, self._conversation_url(conversation_id))
+
+    async def conversation_bytes(self, conversation_id: str) -> bytes:
+        """``GET /conversation/{id}`` as the exact bytes the server sent (for the local store).
+
+        Same retries and errors as :meth:`conversation`; a body that is not a JSON object is
+        a MalformedResponseError, so what a caller stores always parses.
+        """
+        url = self._conversation_url(conversation_id)
+        body, content_type = await self._transport.call_bytes(url)
+        if not _looks_like_object(body):
+            raise MalformedResponseError(
+                f"The reply from /conversation/{{id}} is not a JSON object "
+                f"({sanitize(content_type) or 'no content type'})."
+            )
+        return body
+
+    async def search_conversations(self, query: str, cursor: str | None = None) -> SearchPage:
+        """``GET /conversations/search``: the server's full-text search, one page at a time.
+
+        Pass the previous page's ``cursor`` for the next one; ``cursor`` None ends the list.
+        """
+        if not query.strip():
+            raise ValueError("a search query cannot be empty")
+        params = {"query": query, "cursor": cursor or ""}
+        return await self._get(SearchPage, self._backend("conversations/search"), params)
 
     async def delete_conversation(self, conversation_id: str) -> ActionResult:
         """Soft delete (``PATCH {"is_visible": false}``); the server cannot undo it."""
@@ -327,6 +353,12 @@ def _collect(result: SendResult, event: StreamEvent) -> None:
         result.finish_type = event.finish_type or "interrupted"
     elif event.kind is EventKind.DONE:
         result.finish_type = event.finish_type
+
+
+def _looks_like_object(body: bytes) -> bool:
+    """Cheap check that ``body`` is a JSON object (full parsing is the caller's business)."""
+    stripped = body.lstrip(b" \t\r\n\xef\xbb\xbf")
+    return stripped.startswith(b"{") and body.rstrip().endswith(b"}")
 
 
 def _segment(value: str) -> str:

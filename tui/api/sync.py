@@ -26,6 +26,7 @@ from tui.api.endpoints import (
 )
 from tui.api.errors import ApiError, NetworkError
 from tui.api.models import Conversation, ConversationPage
+from tui.api.search_models import SearchPage
 from tui.api.settings import ApiSettings
 
 T = TypeVar("T")
@@ -103,6 +104,12 @@ class SyncBackendClient:
 
     def conversation(self, conversation_id: str) -> Conversation:
         return self._run(self._client.conversation(conversation_id))
+
+    def conversation_bytes(self, conversation_id: str) -> bytes:
+        return self._run(self._client.conversation_bytes(conversation_id))
+
+    def search_conversations(self, query: str, cursor: str | None = None) -> SearchPage:
+        return self._run(self._client.search_conversations(query, cursor))
 
     def delete_conversation(self, conversation_id: str) -> ActionResult:
         return self._run(self._client.delete_conversation(conversation_id))

@@ -162,6 +162,27 @@ class Transport:
         POST and PATCH are tried once: the server may have acted on a request whose answer
         was lost, and sending a message twice is worse than showing an error.
         """
+        return decode_json(await self.respond(method, url, params=params, body=body), method)
+
+    async def call_bytes(
+        self, url: str, *, params: Mapping[str, str] | None = None
+    ) -> tuple[bytes, str]:
+        """GET ``url`` like :meth:`call`, but return the body's bytes untouched and its type.
+
+        For callers that keep exactly what the server sent (the local store).
+        """
+        response = await self.respond("GET", url, params=params)
+        return response.content, response.headers.get("content-type", "")
+
+    async def respond(
+        self,
+        method: Method,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: object = None,
+    ) -> httpx.Response:
+        """The successful response, after the retries :meth:`call` describes."""
         retryable = method == "GET"
         attempts = self.settings.max_attempts if retryable else 1
         for attempt in range(1, attempts + 1):
@@ -175,7 +196,7 @@ class Transport:
                 # cause or context.
                 raise NetworkError(failure)
             if response.is_success:
-                return decode_json(response, method)
+                return response
             error = self.error(response)
             if retryable and not last_try and response.status_code in RETRY_STATUSES:
                 wait = error.retry_after if isinstance(error, RateLimitError) else None

@@ -18,9 +18,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from tui.demo import bodies, model, send
-from tui.demo.faults import STATUS_FAULTS, WIRES, DemoConfig, Faults
+from tui.demo.faults import DROP_FAULTS, STATUS_FAULTS, WIRES, DemoConfig, Faults
+from tui.demo.search import search_page
+from tui.demo.seed import payload_once
 from tui.demo.state import DemoState, RecordedRequest
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
@@ -51,6 +54,26 @@ def fault_response(name: str) -> Response:
     if name == "too_long_413":
         return JSONResponse(bodies.TOO_LONG, status_code=413)
     raise ValueError(name)
+
+
+class HalfResponse(Response):
+    """Sends the status, the headers and half the body of ``whole``, then drops the connection.
+
+    Returning from the ASGI call with the body unfinished makes uvicorn close the socket, so
+    the client sees what a dropped connection looks like: a body shorter than announced.
+    """
+
+    def __init__(self, whole: Response) -> None:
+        self.status_code = whole.status_code
+        self.background = None
+        self.raw_headers = whole.raw_headers
+        self.body = bytes(whole.body)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers})
+        half = self.body[: len(self.body) // 2]
+        await send({"type": "http.response.body", "body": half, "more_body": True})
 
 
 def _kind(method: str, path: str) -> str:
@@ -100,6 +123,9 @@ class DemoApi:
                 return JSONResponse(
                     bodies.bad_json("Expecting value: line 1 column 1 (char 0)"), 422
                 )
+            kind = _kind(request.method, path)
+            if not control and kind != "send" and self.faults.take(kind, DROP_FAULTS):
+                return HalfResponse(await handler(request, body))
             return await handler(request, body)
 
         return endpoint
@@ -168,6 +194,11 @@ class DemoApi:
             }
         )
 
+    async def search(self, request: Request, body: Any) -> Response:
+        query = request.query_params.get("query", "")
+        cursor = request.query_params.get("cursor", "")
+        return JSONResponse(search_page(self.state, query, cursor))
+
     async def shared(self, request: Request, body: Any) -> Response:
         items = self.state.visible_shares()
         return JSONResponse(
@@ -188,7 +219,7 @@ class DemoApi:
         if record is None:
             return JSONResponse({"detail": f"Can't load conversation {conv_id}"}, 404)
         with self.state.lock:  # rendered here, so a stream cannot change the tree mid-dump
-            return JSONResponse(record.payload())
+            return JSONResponse(payload_once(record))
 
     async def patch_conversation(self, request: Request, body: Any) -> Response:
         record = self.state.get(request.path_params["conv_id"])
@@ -298,6 +329,7 @@ def build_app(
         Route(f"{b}/settings/beta_features", g(api.beta_features)),
         Route("/public-api/conversation_limit", g(api.conversation_limit)),
         Route(f"{b}/conversations", g(api.conversations), methods=["GET"]),
+        Route(f"{b}/conversations/search", g(api.search), methods=["GET"]),
         Route(f"{b}/conversations", g(api.patch_all), methods=["PATCH"]),
         Route(f"{b}/conversation", g(api.send), methods=["POST"]),
         Route(f"{b}/conversation/gen_title/{{conv_id}}", g(api.gen_title), methods=["POST"]),

@@ -19,6 +19,13 @@ from tui.demo import DEMO_TOKEN
 from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE, WIRES
 
 
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backchat serve-demo",
@@ -38,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_PACE,
         help=f"seconds between stream chunks (default {DEFAULT_PACE})",
     )
+    parser.add_argument(
+        "--conversations",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="conversations in the seeded history (default: the standard 320)",
+    )
     parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     return parser
 
@@ -45,12 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted; returns the exit status."""
     args = build_parser().parse_args(argv)
+    from tui.demo.seed import COUNT
     from tui.demo.server import serve_socket, start_demo_server
 
+    conversations = COUNT if args.conversations is None else args.conversations
+
     if args.fd is not None:
-        server = serve_socket(socket.socket(fileno=args.fd), wire=args.wire, pace=args.pace)
+        server = serve_socket(
+            socket.socket(fileno=args.fd),
+            wire=args.wire,
+            pace=args.pace,
+            conversations=conversations,
+        )
     else:
-        server = start_demo_server(args.host, args.port, wire=args.wire, pace=args.pace)
+        server = start_demo_server(
+            args.host, args.port, wire=args.wire, pace=args.pace, conversations=conversations
+        )
     print(f"url: {server.base_url}", flush=True)
     print(f"token: {DEMO_TOKEN}", flush=True)
     try:

@@ -29,7 +29,11 @@ STATUS_FAULTS = (
 STREAM_FAULTS = ("drop_mid_stream", "error_in_stream", "stream_ends_early")
 """Faults that break a reply stream after it started with HTTP 200."""
 
-FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS
+DROP_FAULTS = ("drop_connection",)
+"""Faults that cut an ordinary (non-stream) response halfway through its body: a proxy or a
+network that drops the connection. Never on sends, which have their own stream faults."""
+
+FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS + DROP_FAULTS
 """Every armable fault (``latency`` is a setting, not an armed fault)."""
 
 KINDS = ("any", "send", "read", "write")

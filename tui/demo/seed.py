@@ -1,4 +1,4 @@
-"""The seeded demo history: 320 conversations with fixed ids, titles and times.
+"""The seeded demo history: 320 conversations (or any number) with fixed ids, titles and times.
 
 Only list metadata is made here (cheap: no text is generated); each conversation's mapping is
 built on first use by a builder from :mod:`tui.demo.showcase` or :func:`filler`. Times are
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from tui.demo.nodes import Ids
+from tui.demo.nodes import Ids, Json
 from tui.demo.records import Record, Tree
 from tui.demo.showcase import BUILDERS
 from tui.demo.text import TOPICS, Writer
@@ -100,16 +100,53 @@ def filler(record: Record) -> None:
             parent = tree.assistant(edited, writer.short_reply())
 
 
-def seed_records() -> list[Record]:
-    """The seeded history, newest first. Cheap: no mapping is built here."""
+def mixed(record: Record) -> None:
+    """A chat of any size, for histories larger than the standard one (``--conversations N``).
+
+    Most chats are short, some run to dozens of turns, and about one in five has an edited
+    prompt or a regenerated answer somewhere, so a benchmark meets the mix a real history has.
+    """
+    rng = random.Random(record.id)
+    tree = Tree(record, Ids(record.id), record.create_time, step=1.0)
+    writer = Writer(record.id, rng.choice(TOPICS))
+    turns = rng.choice(_TURN_COUNTS)
+    tree.step = (record.update_time - record.create_time) / (2 * turns + 2)
+    parent = tree.root()
+    for _ in range(turns):
+        question = writer.question()
+        ask = tree.user(parent, question)
+        answer = writer.reply() if rng.random() < 0.15 else writer.short_reply()
+        parent = tree.assistant(ask, answer)
+        roll = rng.random()
+        if roll < 0.04:
+            parent = tree.assistant(ask, writer.short_reply(), message_type="variant")
+        elif roll < 0.07:
+            edited = tree.user(tree.mapping[ask]["parent"], question + " Be brief.")
+            parent = tree.assistant(edited, writer.short_reply())
+
+
+_TURN_COUNTS = (1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 6, 8, 10, 12, 16, 24, 32)
+"""Turns per :func:`mixed` chat, drawn uniformly: median 3, a long tail to 40."""
+
+
+def seed_records(count: int = COUNT) -> list[Record]:
+    """The seeded history, newest first. Cheap: no mapping is built here.
+
+    The first :data:`COUNT` conversations are the standard history (screenshots rely on it);
+    a larger ``count`` adds :func:`mixed` chats below them, a smaller one keeps the newest.
+    """
+    if count < 0:
+        raise ValueError("the number of conversations must not be negative")
     rng = random.Random(SEED)
     ids = Ids(SEED)
     records = []
     update = NEWEST
-    for index in range(COUNT):
+    for index in range(count):
         kind, title, model = (
             SPECIAL[index] if index < len(SPECIAL) else ("filler", "", DEFAULT_MODEL)
         )
+        if index >= COUNT:
+            kind = "mixed"
         conv_id = ids.uuid()
         title = title or filler_title(rng)
         duration = rng.choice((300.0, 900.0, 3600.0, 7200.0, 86400.0))
@@ -119,8 +156,8 @@ def seed_records() -> list[Record]:
             create_time=round(update - duration - rng.random(), 6),
             update_time=round(update, 6),
             model_slug=model,
-            is_archived=index in ARCHIVED,
-            builder=BUILDERS.get(kind, filler),
+            is_archived=index in ARCHIVED or (index >= COUNT and index % 53 == 7),
+            builder=mixed if kind == "mixed" else BUILDERS.get(kind, filler),
         )
         records.append(record)
         update -= rng.uniform(600.0, 60000.0)
@@ -135,3 +172,18 @@ SHARES = (
     (77, ""),
 )
 """Share links: (index of the shared conversation, title at share time; empty = its title)."""
+
+
+def payload_once(record: Record) -> Json:
+    """``record.payload()``, without keeping a :func:`mixed` tree that was built just for it.
+
+    A history of 10,000 mixed chats would otherwise hold every tree in memory once a client
+    synced it. A tree nobody built before this call has not been changed (sends build it
+    first and keep it), and :func:`mixed` rebuilds the same tree from the record's seed.
+    """
+    disposable = record.mapping is None and record.builder is mixed
+    payload = record.payload()
+    if disposable:
+        record.mapping = None
+        record.current_node = None
+    return payload

@@ -16,6 +16,7 @@ from tui.demo import DEMO_TOKEN
 from tui.demo.app import build_app
 from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE, DemoConfig, Faults
 from tui.demo.handle import DemoHandle
+from tui.demo.seed import COUNT
 from tui.demo.send import install_log_filter
 from tui.demo.sockets import listening_socket
 from tui.demo.state import DemoState
@@ -41,11 +42,17 @@ class DemoServer(DemoHandle):
     """A running demo backend. Use as a context manager, or call :meth:`stop`."""
 
     def __init__(
-        self, sock: socket.socket, *, wire: str, pace: float, token: str = DEMO_TOKEN
+        self,
+        sock: socket.socket,
+        *,
+        wire: str,
+        pace: float,
+        token: str = DEMO_TOKEN,
+        conversations: int = COUNT,
     ) -> None:
         host, port = sock.getsockname()[:2]
         super().__init__(f"http://{host}:{port}", token)
-        self.state = DemoState()
+        self.state = DemoState(conversations)
         """The in-memory account (history, request log, the one-stream slot)."""
         self.faults = Faults()
         self.config = DemoConfig(wire=wire, pace=pace)
@@ -95,17 +102,27 @@ def start_demo_server(
     *,
     wire: str = DEFAULT_WIRE,
     pace: float = DEFAULT_PACE,
+    conversations: int = COUNT,
 ) -> DemoServer:
-    """Start a demo backend in a daemon thread; returns once it accepts connections."""
-    return serve_socket(listening_socket(host, port), wire=wire, pace=pace)
+    """Start a demo backend in a daemon thread; returns once it accepts connections.
+
+    ``conversations`` sizes the seeded history (benchmarks and tests of large histories).
+    """
+    return serve_socket(
+        listening_socket(host, port), wire=wire, pace=pace, conversations=conversations
+    )
 
 
 def serve_socket(
-    sock: socket.socket, *, wire: str = DEFAULT_WIRE, pace: float = DEFAULT_PACE
+    sock: socket.socket,
+    *,
+    wire: str = DEFAULT_WIRE,
+    pace: float = DEFAULT_PACE,
+    conversations: int = COUNT,
 ) -> DemoServer:
     """Serve the demo backend on an already listening socket (closed when the server stops)."""
     try:
-        server = DemoServer(sock, wire=wire, pace=pace)
+        server = DemoServer(sock, wire=wire, pace=pace, conversations=conversations)
     except BaseException:
         sock.close()
         raise

@@ -30,7 +30,9 @@ class RecordedRequest:
 class DemoState:
     """Everything the demo account holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, conversations: int = seed.COUNT) -> None:
+        self.conversations = conversations
+        """How many conversations the seeded history holds (the standard 320 by default)."""
         self.lock = threading.RLock()
         self._idle = threading.Condition(self.lock)
         self.requests: list[RecordedRequest] = []
@@ -43,7 +45,7 @@ class DemoState:
     def reset(self) -> None:
         """Back to the seeded history, with an empty request log and no stream running."""
         with self.lock:
-            self.records = {record.id: record for record in seed.seed_records()}
+            self.records = {record.id: record for record in seed.seed_records(self.conversations)}
             self.requests = []
             self._stream_owner = None
             self._ids = Ids("demo-live")
@@ -55,6 +57,8 @@ class DemoState:
         ordered = list(self.records.values())
         shares: list[Json] = []
         for index, title in seed.SHARES:
+            if index >= len(ordered):
+                continue  # a history smaller than the standard one
             record = ordered[index]
             created = record.update_time + 120.0
             shares.append(
