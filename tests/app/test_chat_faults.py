@@ -12,6 +12,7 @@ import tui.api.client as client_module
 from tests.app.pilot_helpers import (
     chat,
     finish_of,
+    hold_reply,
     live_reply,
     notices,
     open_first,
@@ -39,7 +40,7 @@ PROMPT = "Why is the sky blue?\nAnswer in two lines."
 async def test_stop_keeps_the_partial_reply_and_closes_the_stream(
     demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.pace = 0.05
+    hold_reply(demo, "Tell me a long story #long")
     async with running(app, chat=True) as pilot:
         conversation_id = await open_first(pilot)
         await send(pilot, "Tell me a long story #long")
