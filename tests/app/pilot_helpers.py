@@ -254,6 +254,19 @@ async def send_and_settle(pilot: Pilot[Any], text: str) -> None:
     await settled(pilot)
 
 
+async def without_toasts(pilot: Pilot[Any]) -> None:
+    """Take every toast off every screen, the ones under a dialog too.
+
+    ``App.clear_notifications`` only updates the top screen's toasts (Textual 8.2.8), and a
+    dialog shows the screen under it as it is: its toasts are removed by hand.
+    """
+    app = pilot.app
+    app.clear_notifications()
+    for under in app.screen_stack:
+        await under.query("ToastHolder").remove()
+    await pilot.pause()
+
+
 # -- reading the app ---------------------------------------------------------------------------
 
 

@@ -131,7 +131,7 @@ async def test_view_follows_the_bottom_only_while_the_user_is_there(
         # Scroll up to read: the view stays put while the reply keeps growing.
         transcript.focus()
         await pilot.press("pageup")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # pageup scrolls smoothly
         where = transcript.scroll_y
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
         await release(pilot, demo, prompt, grown + 1500)
@@ -139,14 +139,14 @@ async def test_view_follows_the_bottom_only_while_the_user_is_there(
         assert not transcript.is_at_bottom()
         # Back at the end, it follows again.
         await pilot.press("end")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
         await release(pilot, demo, prompt, grown + 1500)
         await pilot.pause()
         assert transcript.is_at_bottom()
         # The end of the stream does not yank a reader back either.
         await pilot.press("pageup", "pageup")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         where = transcript.scroll_y
         demo.state.gate.open()
         await settled(pilot)

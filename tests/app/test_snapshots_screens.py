@@ -3,8 +3,9 @@
 Each test drives the real app on the demo backend to the screen, the way a user gets there
 (keys, not screens pushed by hand). Deterministic: frozen clock, no cursor blink, UTC
 (tests/conftest.py), a reply held at the demo's stream gate instead of timed, the spinner held
-on its first frame. No snapshot may show the token: the sign-in shot has one typed in, and
-``test_no_snapshot_or_screenshot_holds_a_token`` reads every SVG.
+on its first frame, no toasts (they go by wall-clock time). No snapshot may show the token:
+the sign-in shot has one typed in, and ``test_no_snapshot_or_screenshot_holds_a_token`` reads
+every SVG.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.app.pilot_helpers import (
     send,
     started,
     wait_for,
+    without_toasts,
 )
 from tui.app import BackchatApp, create_app
 from tui.config import Settings
@@ -52,10 +54,14 @@ Steps = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 async def showing(pilot: Pilot[Any], screen: type) -> None:
-    """Wait until ``screen`` is on top and has drawn."""
+    """Wait until ``screen`` is on top and has drawn, without the passing toasts.
+
+    A toast goes after a few seconds of wall-clock time ("Loading account details…" after 2):
+    whether it is still there depends on the machine's speed, so none is shot.
+    """
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen), screen.__name__)
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await without_toasts(pilot)
 
 
 def shoot(snap_compare: Snap, app: BackchatApp, size: tuple[int, int], steps: Steps) -> None:
