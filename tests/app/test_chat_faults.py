@@ -27,6 +27,7 @@ from tests.app.pilot_helpers import (
     text_of,
     tree,
     views,
+    wait_for,
 )
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
@@ -83,8 +84,11 @@ async def test_broken_stream_keeps_the_partial_reply_and_offers_continue(
         assert "g retries" in text
 
         # Continue picks up from the partial reply.
+        sent = len(sends(demo))
         app.main.transcript.focus()
         await pilot.press("ctrl+t")
+        # settled() alone could return before the key was handled (seen on a loaded machine).
+        await wait_for(pilot, lambda: len(sends(demo)) > sent, "the continue request")
         await settled(pilot)
         body = sends(demo)[-1]
         assert body["action"] == "continue"
