@@ -21,7 +21,8 @@ import pytest
 
 from tests.lines import LineReader
 
-pytestmark = pytest.mark.slow
+# One worker builds the wheel and the venv once (module fixtures), however the suite is spread.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 180.0

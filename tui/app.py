@@ -12,11 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError
@@ -115,6 +117,12 @@ class BackchatApp(App[None]):
         from tui.screens.main import MainScreen
 
         return MainScreen(self)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """With the blink off, a dialog's text field keeps a still cursor too (the composer's is
+        set where it is made): a blinking one made snapshots depend on wall-clock time."""
+        if not self.cursor_blink and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def on_mount(self) -> None:
         self.theme_chosen = True

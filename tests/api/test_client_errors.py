@@ -106,7 +106,7 @@ async def test_server_side_validation_is_summarised(client: BackendClient) -> No
 
 
 async def test_concurrent_send_for_real(client: BackendClient, demo: Any) -> None:
-    demo.config.pace = 0.01
+    demo.state.gate.hold(allow=1)  # the first reply stays under way
     async with aclosing(new_chat(client, "#long")) as first:
         async for event in first:
             if event.kind is EventKind.TEXT:

@@ -210,7 +210,7 @@ async def test_in_stream_error_is_an_error_event(client: BackendClient, demo: An
 
 
 async def test_closing_the_generator_closes_the_stream(client: BackendClient, demo: Any) -> None:
-    demo.config.pace = 0.01  # 2,000 chunks: about 20 s if nobody stopped it
+    demo.state.gate.hold(allow=1)  # the reply stays under way until the test hangs up
     stream = client.send(
         action="next",
         prompt="#long",
@@ -226,12 +226,13 @@ async def test_closing_the_generator_closes_the_stream(client: BackendClient, de
     assert time.perf_counter() - started < 0.5
     # The server notices the hang-up and frees the account's one generation slot.
     assert await anyio.to_thread.run_sync(demo.state.wait_idle, 5.0)
+    demo.state.gate.open()
     events = await new_chat(client, "next one")
     assert events[-1].kind is EventKind.DONE
 
 
 async def test_cancelling_the_consumer_closes_the_stream(client: BackendClient, demo: Any) -> None:
-    demo.config.pace = 0.01
+    demo.state.gate.hold(allow=1)
     got_text = anyio.Event()
 
     async def consume() -> None:

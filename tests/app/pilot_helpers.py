@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from itertools import accumulate
 from typing import Any
 
 from textual.pilot import Pilot
@@ -13,6 +15,7 @@ from textual.widgets import Static
 
 from tui.app import BackchatApp
 from tui.controllers.chat import Chat
+from tui.demo.model import reply_for
 from tui.demo.records import Record
 from tui.demo.server import DemoServer
 from tui.screens.main import MainScreen
@@ -120,6 +123,44 @@ def _busy(app: Any) -> bool:
     )
 
 
+# -- holding a reply mid-stream ----------------------------------------------------------------
+# The demo's stream gate (tui/demo/gate.py) replaces real-time pacing: the test decides how much
+# of a reply the server has sent, so "still streaming" lasts exactly as long as the test needs.
+
+
+def chunks_for(prompt: str, chars: int) -> int:
+    """How many of the demo's reply chunks to ``prompt`` make at least ``chars`` characters."""
+    sizes = list(accumulate(len(chunk) for chunk in reply_for(prompt).chunks))
+    return next(count for count, size in enumerate(sizes, 1) if size >= chars)
+
+
+def hold_reply(demo: DemoServer, prompt: str, chars: int = 1) -> None:
+    """Make the next reply (to ``prompt``) stop once it has sent ``chars`` characters."""
+    demo.state.gate.hold(allow=chunks_for(prompt, chars) if chars else 0)
+
+
+async def release(pilot: Pilot[Any], demo: DemoServer, prompt: str, chars: int) -> None:
+    """Let the held reply to ``prompt`` grow to ``chars`` characters and wait until the app
+    has received and drawn all of it (the server is held again at that point)."""
+    app = pilot.app
+    shown = len(reply.text) if (reply := live_reply(app)) is not None else 0
+    sent = sum(1 for size in accumulate(len(c) for c in reply_for(prompt).chunks) if size <= shown)
+    gate = demo.state.gate
+    gate.allow(chunks_for(prompt, chars) - sent)
+    assert await asyncio.to_thread(gate.wait_blocked), "the reply did not reach the gate"
+    await streaming(pilot, chars)
+    await drawn(pilot)
+
+
+async def drawn(pilot: Pilot[Any]) -> None:
+    """Wait until the live reply has drawn every character it received (its frame timer ran)."""
+    # _pending is the reply's not yet rendered deltas; there is no public view of it.
+    await wait_for(
+        pilot, lambda: (reply := live_reply(pilot.app)) is None or not reply._pending, "a frame"
+    )
+    await pilot.pause()
+
+
 # -- acting ------------------------------------------------------------------------------------
 
 
@@ -211,6 +252,19 @@ async def send_and_settle(pilot: Pilot[Any], text: str) -> None:
     """Send ``text`` and wait until the reply has streamed and synced (:func:`settled`)."""
     await send(pilot, text)
     await settled(pilot)
+
+
+async def without_toasts(pilot: Pilot[Any]) -> None:
+    """Take every toast off every screen, the ones under a dialog too.
+
+    ``App.clear_notifications`` only updates the top screen's toasts (Textual 8.2.8), and a
+    dialog shows the screen under it as it is: its toasts are removed by hand.
+    """
+    app = pilot.app
+    app.clear_notifications()
+    for under in app.screen_stack:
+        await under.query("ToastHolder").remove()
+    await pilot.pause()
 
 
 # -- reading the app ---------------------------------------------------------------------------

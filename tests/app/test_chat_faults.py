@@ -12,6 +12,7 @@ import tui.api.client as client_module
 from tests.app.pilot_helpers import (
     chat,
     finish_of,
+    hold_reply,
     live_reply,
     notices,
     open_first,
@@ -26,6 +27,7 @@ from tests.app.pilot_helpers import (
     text_of,
     tree,
     views,
+    wait_for,
 )
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
@@ -39,7 +41,7 @@ PROMPT = "Why is the sky blue?\nAnswer in two lines."
 async def test_stop_keeps_the_partial_reply_and_closes_the_stream(
     demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.pace = 0.05
+    hold_reply(demo, "Tell me a long story #long")
     async with running(app, chat=True) as pilot:
         conversation_id = await open_first(pilot)
         await send(pilot, "Tell me a long story #long")
@@ -82,8 +84,11 @@ async def test_broken_stream_keeps_the_partial_reply_and_offers_continue(
         assert "g retries" in text
 
         # Continue picks up from the partial reply.
+        sent = len(sends(demo))
         app.main.transcript.focus()
         await pilot.press("ctrl+t")
+        # settled() alone could return before the key was handled (seen on a loaded machine).
+        await wait_for(pilot, lambda: len(sends(demo)) > sent, "the continue request")
         await settled(pilot)
         body = sends(demo)[-1]
         assert body["action"] == "continue"

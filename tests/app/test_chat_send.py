@@ -6,6 +6,7 @@ import pytest
 
 from tests.app.pilot_helpers import (
     chat,
+    hold_reply,
     live_reply,
     role_of,
     running,
@@ -35,12 +36,13 @@ async def test_new_chat_streams_and_lands_on_top_of_the_sidebar(
         await wait_for(pilot, lambda: isinstance(app.screen, ModelPickerScreen), "the picker")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.main.composer.has_focus, "the composer")
-        demo.config.pace = 0.05
+        hold_reply(demo, "Tell me about tides", 0)
         await send(pilot, "Tell me about tides")
         # The prompt shows at once; the reply streams in under it.
         assert [view.message.role for view in views(app)] == ["user"]
+        demo.state.gate.allow(1)
         await wait_for(pilot, lambda: (r := live_reply(app)) is not None and r.text, "text")
-        demo.config.pace = 0.0
+        demo.state.gate.open()
         assert views(app)[0].message.text == "Tell me about tides"
         assert app.main.composer.text == ""
         await settled(pilot)

@@ -9,10 +9,12 @@ import pytest
 
 from tests.app.pilot_helpers import (
     chat,
+    hold_reply,
     live_reply,
     notices,
     open_conversation,
     open_first,
+    release,
     running,
     send,
     send_and_settle,
@@ -34,7 +36,7 @@ pytestmark = pytest.mark.anyio
 async def test_send_while_streaming_is_refused_with_a_reason(
     demo: DemoServer, app: BackchatApp
 ) -> None:
-    demo.config.pace = 0.05
+    hold_reply(demo, "First #long")
     async with running(app, chat=True) as pilot:
         await open_first(pilot)
         await send(pilot, "First #long")
@@ -52,7 +54,7 @@ async def test_send_while_streaming_is_refused_with_a_reason(
 
 
 async def test_quitting_while_streaming_asks_first(demo: DemoServer, app: BackchatApp) -> None:
-    demo.config.pace = 0.05
+    hold_reply(demo, "Keep going #long")
     async with running(app, chat=True) as pilot:
         await open_first(pilot)
         await send(pilot, "Keep going #long")
@@ -118,34 +120,35 @@ async def test_temporary_chat_is_not_saved_to_history(demo: DemoServer, app: Bac
 async def test_view_follows_the_bottom_only_while_the_user_is_there(
     demo: DemoServer, app: BackchatApp, wire: str
 ) -> None:
-    demo.config.pace = 0.01
+    prompt = "Write it all #long"
+    hold_reply(demo, prompt, 0)
     async with running(app, chat=True) as pilot:
         await open_first(pilot)
         transcript = app.main.transcript
-        await send(pilot, "Write it all #long")
-        await streaming(pilot, chars=1500)
+        await send(pilot, prompt)
+        await release(pilot, demo, prompt, 1500)
         assert transcript.is_at_bottom()
         # Scroll up to read: the view stays put while the reply keeps growing.
         transcript.focus()
         await pilot.press("pageup")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # pageup scrolls smoothly
         where = transcript.scroll_y
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
-        await streaming(pilot, chars=grown + 1500)
+        await release(pilot, demo, prompt, grown + 1500)
         assert transcript.scroll_y == where
         assert not transcript.is_at_bottom()
         # Back at the end, it follows again.
         await pilot.press("end")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         grown = len(live_reply(app).text)  # type: ignore[union-attr]
-        await streaming(pilot, chars=grown + 1500)
+        await release(pilot, demo, prompt, grown + 1500)
         await pilot.pause()
         assert transcript.is_at_bottom()
         # The end of the stream does not yank a reader back either.
         await pilot.press("pageup", "pageup")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         where = transcript.scroll_y
-        demo.config.pace = 0.0
+        demo.state.gate.open()
         await settled(pilot)
         assert transcript.scroll_y == where
 

@@ -1,4 +1,4 @@
-"""Snapshots of the writing states: mid-stream, stopped, interrupted, the picker, regenerated.
+"""Snapshots of the writing states: mid-stream, stopped, interrupted, regenerated.
 
 The app states come from the demo backend (deterministic replies, frozen clock); the live reply
 states use :class:`StreamingReply` alone, fed a fixed number of chunks, so no timing shows.
@@ -14,10 +14,9 @@ from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
 from tests.app.conftest import AppFactory
-from tests.app.pilot_helpers import SIZE, open_conversation, ready_to_chat, send, settled, wait_for
+from tests.app.pilot_helpers import SIZE, open_conversation, ready_to_chat, send, settled
 from tui.demo.model import reply_for
 from tui.demo.server import DemoServer
-from tui.screens.model_picker import ModelPickerScreen
 from tui.widgets.message_view import FINISH_NOTES
 from tui.widgets.streaming import StreamingReply
 
@@ -79,16 +78,6 @@ def test_interrupted_reply_offers_retry(
         demo.faults.arm("drop_mid_stream", on="send")
         await send(pilot, "Why is the sky blue?")  # type: ignore[arg-type]
         await settled(pilot)  # type: ignore[arg-type]
-
-    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=run)
-
-
-def test_model_picker(snap_compare: Any, demo: DemoServer, app_factory: AppFactory) -> None:
-    async def run(pilot: Pilot[None]) -> None:
-        app = await ready_to_chat(pilot)  # type: ignore[arg-type]
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ModelPickerScreen), "the picker")  # type: ignore[arg-type]
-        await pilot.pause()
 
     assert snap_compare(app_factory(), terminal_size=SIZE, run_before=run)
 

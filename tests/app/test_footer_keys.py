@@ -16,6 +16,7 @@ from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
 from tests.app.pilot_helpers import (
     SIZE,
+    hold_reply,
     open_first,
     running,
     screen_text,
@@ -104,14 +105,14 @@ async def test_the_footer_fits_idle_streaming_and_cut_off(
         assert "Stop" not in footer_row(app)
         assert "Continue" not in footer_row(app)
 
-        demo.config.pace = 0.05
+        hold_reply(demo, "Tell me a long story #long")
         await send(pilot, "Tell me a long story #long")
         await streaming(pilot)
         await assert_fits_everywhere(pilot, "esc Stop")
         await pilot.press("escape")
         await settled(pilot)
 
-        demo.config.pace = 0.0
+        demo.state.gate.open()
         await send(pilot, "Explain rainbows #cut")
         await settled(pilot)
         await assert_fits_everywhere(pilot, "^t Continue")

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from scripts.screenshots import SIZE, account, branches, make_app, open_top, rename, settle
+from tests.app.pilot_helpers import wait_for, without_toasts
 from tui.app import create_app
 from tui.config import Settings
 from tui.demo.server import DemoServer
@@ -40,7 +42,14 @@ def test_rename_modal(snap_compare: Snap, demo: DemoServer, tmp_path: Path) -> N
 
 def test_account_screen(snap_compare: Snap, demo: DemoServer, tmp_path: Path) -> None:
     app = make_app(demo, tmp_path / "state.json")
-    assert snap_compare(app, terminal_size=SIZE, run_before=account)
+
+    async def account_without_toast(pilot: Pilot[Any]) -> None:
+        await account(pilot)
+        # "Loading account details…" goes after 2 s of wall-clock time: on a slow run it was
+        # gone, on a fast one still there.
+        await without_toasts(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=account_without_toast)
 
 
 def test_sign_in_screen(snap_compare: Snap, tmp_path: Path) -> None:
@@ -49,7 +58,14 @@ def test_sign_in_screen(snap_compare: Snap, tmp_path: Path) -> None:
     app = create_app(
         settings, use_keyring=False, state_path=tmp_path / "s.json", cursor_blink=False
     )
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+    async def token_field_focused(pilot: Pilot[Any]) -> None:
+        # The field takes the focus once mounted; shot before that, it had no cursor.
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.focused, Input), "the token field")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=token_field_focused)
 
 
 def test_error_notice(snap_compare: Snap, demo: DemoServer, tmp_path: Path) -> None:

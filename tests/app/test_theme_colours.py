@@ -8,7 +8,16 @@ from rich.color import Color
 from textual.strip import Strip
 
 from tests.app.conftest import AppFactory
-from tests.app.pilot_helpers import running, settled, streaming, type_text, views, wait_for
+from tests.app.pilot_helpers import (
+    drawn,
+    hold_reply,
+    running,
+    settled,
+    streaming,
+    type_text,
+    views,
+    wait_for,
+)
 from tui.app import BackchatApp
 from tui.demo.server import DemoServer
 from tui.rendering.markdown_render import DARK_COLOURS, LIGHT_COLOURS
@@ -69,12 +78,13 @@ async def test_a_theme_switch_recolours_the_open_conversation(
 async def test_a_reply_streams_in_the_themes_colours(
     demo: DemoServer, app_factory: AppFactory
 ) -> None:
-    demo.config.pace = 0.05
+    hold_reply(demo, "Show me some code #long", 600)
     app = app_factory(theme="textual-light")
     async with running(app, chat=True) as pilot:
         await type_text(pilot, "Show me some code #long")
         await pilot.press("enter")
         await streaming(pilot, 600)  # a #long reply has inline code in its first paragraph
+        await drawn(pilot)
         strips = [
             widget.render_line(y)
             for widget in app.main.transcript.query(MarkdownStrips)

@@ -215,7 +215,7 @@ def test_post_is_recorded_once(demo: DemoServer, send: Send) -> None:
 
 @pytest.mark.anyio
 async def test_concurrent_send_is_429(demo: DemoServer) -> None:
-    demo.config.pace = 0.05  # long enough that the first reply is surely still streaming
+    demo.state.gate.hold()  # the first reply stays under way until the client hangs up
     headers = {"Authorization": f"Bearer {demo.token}"}
     body = {
         "action": "next",
@@ -241,7 +241,7 @@ async def test_concurrent_send_is_429(demo: DemoServer) -> None:
         await lines.aclose()
     # Hanging up frees the slot.
     assert demo.state.wait_idle(5.0)
-    demo.config.pace = 0.0
+    demo.state.gate.open()
     async with httpx.AsyncClient(base_url=demo.backend_url, headers=headers) as client:
         third = await client.post("/conversation", json={**body, "messages": [], "action": "next"})
         assert third.status_code == 422  # past the busy check: messages are required

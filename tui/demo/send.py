@@ -264,6 +264,7 @@ async def stream(
         start = wire.in_progress(turn.assistant, "")
         yield wire.v1_add(start, conv_id, index) if v1 else wire.data(wire.envelope(start, conv_id))
         for position, chunk in enumerate(chunks):
+            await state.gate.passage()  # at once unless a test holds the reply here
             if config.pace > 0 and position > 0:
                 await anyio.sleep(config.pace)
             elif position % 50 == 0:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.demo import nodes, seed
+from tui.demo.gate import StreamGate
 from tui.demo.nodes import Ids, Json
 from tui.demo.records import Record
 
@@ -40,6 +41,8 @@ class DemoState:
         self.records: dict[str, Record] = {}
         self.shares: list[Json] = []
         self._stream_owner: object | None = None
+        self.gate = StreamGate()
+        """Lets tests hold a reply mid-stream and release it chunk by chunk (open by default)."""
         self.reset()
 
     def reset(self) -> None:
@@ -52,6 +55,7 @@ class DemoState:
             self._time = seed.NEWEST + 60.0
             self.shares = self._seed_shares()
             self._idle.notify_all()
+        self.gate.open()
 
     def _seed_shares(self) -> list[Json]:
         ordered = list(self.records.values())

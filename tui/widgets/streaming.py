@@ -396,7 +396,9 @@ class StreamingReply(Vertical):
         if not self._frozen or self._frozen[-1].chars >= self.FROZEN_WIDGET_CHARS:
             widget = FrozenMarkdown(citations=self._citations, classes="-frozen")
             self._frozen.append(widget)
-            if self._ready:
+            # Not while the app exits (is_attached is False then, checked on Textual 8.2.8):
+            # quitting mid-stream finishes the reply, and mounting would raise MountError.
+            if self._ready and self.is_attached:
                 self.mount(widget, before=self._live)
         self._frozen[-1].add(piece, follows=follows)
 
