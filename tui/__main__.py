@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tui.demo.handle import DemoHandle
 
 # Environment variables Textual honours that would make any Textual app dump its screen to disk
-# or press keys by itself (TEXTUAL-research.md §9): not wanted in a chat client.
+# or press keys by itself (docs/TEXTUAL-NOTES.md §9): not wanted in a chat client.
 _UNSAFE_TEXTUAL_ENV = ("TEXTUAL_SCREENSHOT", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT_LOCATION")
 
 

@@ -1,4 +1,4 @@
-"""The response-to-error mapper on the bodies seen in the wild (PROTOCOL-research.md §6).
+"""The response-to-error mapper on the bodies seen in the wild (docs/PROTOCOL.md §7, §8).
 
 These feed real recorded bodies to the pure mapping function; the same paths are exercised
 end to end against the demo server in test_client_errors.py.

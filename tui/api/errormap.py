@@ -1,4 +1,4 @@
-"""Turn a failed HTTP response into one typed, user-presentable error (PROTOCOL-research.md §6).
+"""Turn a failed HTTP response into one typed, user-presentable error (docs/PROTOCOL.md §7, §8).
 
 Messages are built only from the response (status, ``detail``, ``Retry-After``), never from the
 request, and the server's text is sanitised: it is untrusted and ends up on screen.

@@ -1,6 +1,6 @@
 """Where a growing Markdown reply can be cut, so that its finished part is rendered only once.
 
-A streamed reply is shown as frozen pieces plus a live tail (TEXTUAL-research.md §1,
+A streamed reply is shown as frozen pieces plus a live tail (docs/TEXTUAL-NOTES.md §1,
 "rich-split"): only the tail is re-rendered as text arrives. A cut must not change what the
 reader sees. It is made at a blank line at the top level of the document, before a line that
 cannot continue anything above it:

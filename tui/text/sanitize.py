@@ -1,6 +1,6 @@
 """The one sanitiser for every string that comes from the server (titles, messages, errors).
 
-Measured on Textual 8.2.8 (TEXTUAL-research.md §7): a title of ``[/]`` in a Label, Static,
+Measured on Textual 8.2.8 (docs/TEXTUAL-NOTES.md §7): a title of ``[/]`` in a Label, Static,
 OptionList or notify() crashes the app with MarkupError, ``textual.markup.escape`` misses
 ``[$var]`` and unterminated tags, and ESC / C1 sequences (clear screen, OSC 52 clipboard writes)
 pass straight to the terminal, in ``Markdown`` too. So untrusted text is (1) stripped of control

@@ -1,14 +1,14 @@
 """One message of the transcript: a single focusable widget with a header line and a body.
 
 Why one plain ``Widget`` and not a container of Static widgets: widget count is what makes a
-long Textual transcript slow (TEXTUAL-research.md §2: every focus change restyles the DOM and
+long Textual transcript slow (docs/TEXTUAL-NOTES.md §2: every focus change restyles the DOM and
 every frame arranges every widget), so a message is exactly one widget.
 
 Why pre-rendered ``Text`` and not a live Rich renderable: the body is rendered by Rich once per
 width into styled ``Text`` (:func:`tui.rendering.markdown_render.render_to_text`) and cached.
 Layout then only counts
 lines, a focus change repaints without re-running the Markdown renderer, a resize re-renders once
-(0.65 s for 500 messages against 3.2 s for live Rich renderables, §2), and Textual's mouse
+(0.65 s for 500 messages against 3.2 s for live Rich renderables, same section), and Textual's mouse
 selection keeps working because the visual is ``Content`` (it returns nothing over a Rich
 renderable). Copying is also available from the keyboard (``y`` / ``c`` in the transcript).
 
