@@ -9,7 +9,6 @@ tests, the benchmarks and the screenshot script.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -27,18 +26,13 @@ from tui.config import Settings
 from tui.paths import styles_dir
 from tui.state import UiState, load_state, save_state
 from tui.text.sanitize import clean_line
+from tui.text.times import Clock, local_now
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 STYLE_FILES = ("app.tcss", "sidebar.tcss", "messages.tcss", "streaming.tcss", "modals.tcss")
 """TCSS files, one per area, loaded in this order."""
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 class BackchatApp(App[None]):
@@ -85,7 +79,7 @@ class BackchatApp(App[None]):
         """Off in snapshot tests, so every run draws the same frame."""
         self.settings = settings
         """The resolved settings (file < env < flags)."""
-        self.now: Clock = now or _utc_now
+        self.now: Clock = now or local_now
         """The clock: injectable so snapshots and relative times are stable."""
         self.use_keyring = use_keyring
         """False in tests that must never touch a keyring."""

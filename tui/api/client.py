@@ -27,7 +27,7 @@ from tui.api.endpoints import (
     SharedLinkPage,
     TitleResult,
 )
-from tui.api.errormap import sanitize
+from tui.api.error_body import sanitize
 from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage

@@ -28,7 +28,9 @@ def open_account_screen(app: BackchatApp) -> None:
 
     async def load() -> None:
         overview = await fetch_overview(app)
-        app.push_screen(AccountScreen(overview, request_export=lambda: request_export(app)))
+        app.push_screen(
+            AccountScreen(overview, request_export=lambda: request_export(app), now=app.now)
+        )
 
     app.notify("Loading account details…", timeout=2, markup=False)
     app.run_worker(load(), group="account", exclusive=True)

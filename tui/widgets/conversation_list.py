@@ -9,7 +9,7 @@ through markup (a title of ``[/]`` would crash a markup-parsing row, docs/TEXTUA
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -27,10 +27,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.api.models import ConversationItem
 from tui.text.sanitize import clean_line
-from tui.text.times import relative_time
-
-Clock = Callable[[], datetime]
-"""Returns "now" (aware). Injected so that tests and snapshots see a frozen clock."""
+from tui.text.times import Clock, relative_time
 
 TITLE_LIMIT = 200
 """Titles are cut to this many characters when stored; a row is never that wide anyway."""

@@ -19,9 +19,7 @@ again on each hover or focus change; only the lines on screen are rendered here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from rich.console import Console as RichConsole
@@ -39,9 +37,7 @@ from textual.widget import Widget
 from tui.conversation.tree import BlockKind, VisibleMessage
 from tui.rendering.markdown_render import block_renderable, lines_to_content, render_to_content
 from tui.text.sanitize import clean_line, clean_text
-
-Clock = Callable[[], datetime]
-"""Returns "now"; its tzinfo is the zone message times are shown in."""
+from tui.text.times import Clock, local_now, message_time
 
 ROLE_NAMES: dict[str, str] = {"user": "You", "assistant": "Assistant", "system": "System"}
 """Header names of the roles; an unknown role is shown by its own (cleaned) name."""
@@ -98,31 +94,6 @@ class _Body:
         if self.rows is None:
             self.rows = self.content.split("\n", allow_blank=True)
         return self.rows
-
-
-def local_now() -> datetime:
-    """The default clock: now, in the local time zone."""
-    return datetime.now().astimezone()
-
-
-def format_time(created: datetime | None, now: datetime) -> str:
-    """A quiet timestamp: "14:02" today, "3 Mar 14:02" this year, "2024-03-03 14:02" before.
-
-    Times are shown in the zone of ``now``; a naive time is taken to be in that zone already.
-    """
-    if created is None:
-        return ""
-    try:
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=now.tzinfo or datetime.now().astimezone().tzinfo)
-        local = created.astimezone(now.tzinfo) if now.tzinfo is not None else created
-        if local.date() == now.date():
-            return local.strftime("%H:%M")
-        if local.year == now.year:
-            return f"{local.day} {local.strftime('%b %H:%M')}"
-        return local.strftime("%Y-%m-%d %H:%M")
-    except (OverflowError, ValueError, OSError):
-        return ""
 
 
 class MessageView(Widget, can_focus=True):
@@ -366,7 +337,7 @@ class MessageView(Widget, can_focus=True):
             name = ROLE_NAMES.get(message.role) or clean_line(message.role, limit=20) or "?"
             header.append(name, role_style)
         meta: list[str] = []
-        when = format_time(message.create_time, self._now())
+        when = message_time(message.create_time, self._now())
         if when:
             meta.append(when)
         for part in meta:

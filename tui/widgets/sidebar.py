@@ -21,8 +21,8 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 
 from tui.api.models import ConversationItem, ConversationPage
-from tui.text.times import local_now
-from tui.widgets.conversation_list import Clock, ConversationList
+from tui.text.times import Clock, local_now
+from tui.widgets.conversation_list import ConversationList
 
 NEAR_END_ROWS = 10
 """Ask for the next page when the cursor comes this close to the last loaded row."""

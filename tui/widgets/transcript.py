@@ -14,7 +14,8 @@ from textual.message import Message
 
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import code_blocks
-from tui.widgets.message_view import Clock, MessageView, local_now
+from tui.text.times import Clock, local_now
+from tui.widgets.message_view import MessageView
 from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
 
 __all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript"]
