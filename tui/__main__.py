@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.config import ConfigError, Settings, load_file, resolve
+from tui.config import ConfigError, Settings, demo_settings, load_file, resolve
 
 if TYPE_CHECKING:
     from tui.demo.handle import DemoHandle
@@ -151,20 +151,6 @@ def start_demo(wire: str) -> DemoHandle:
     from tui.demo.server import start_demo_server
 
     return start_demo_server(wire=wire)
-
-
-def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
-    """Point ``settings`` at a running demo backend, with its documented token."""
-    from dataclasses import replace
-
-    return replace(
-        settings,
-        base_url=base_url,
-        backend_url=base_url + "/backend-api",
-        token=token,
-        token_source="demo",
-        demo=True,
-    )
 
 
 if __name__ == "__main__":
