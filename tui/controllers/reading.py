@@ -180,7 +180,7 @@ class History:
         if keep_from is not None and transcript.conversation_id == session.id:
             transcript.replace_from(keep_from, session.messages)
         else:
-            transcript.show(session.messages, conversation_id=session.id, title=session.title)
+            transcript.show(session.messages, conversation_id=session.id)
         self.screen.chat.conversation_changed()
 
     def switch_branch(self, node_id: str, index: int) -> None:

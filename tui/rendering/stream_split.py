@@ -261,18 +261,6 @@ class SplitScanner:
                     return
 
 
-def safe_split(text: str) -> int:
-    """The largest offset where ``text`` can be cut without changing how it renders, or 0.
-
-    ``text[:cut]`` parses to the same blocks as the start of ``text``, whatever is appended
-    later, and ``text[cut:]`` to the rest. Only complete lines count: the last line is
-    unfinished until its newline arrives.
-    """
-    scanner = SplitScanner()
-    scanner.feed(text)
-    return scanner.best
-
-
 def is_safe_cut(text: str, cut: int) -> bool:
     """Check a cut with the renderer's own parser (a second opinion on :class:`SplitScanner`).
 
