@@ -33,12 +33,14 @@ def _said(prefix: str, body: ErrorBody) -> str:
     return f"{prefix}: {body.text}" if body.text else prefix
 
 
+def _error(kind: type[ApiError], message: str | None, status: int, body: ErrorBody) -> ApiError:
+    """``kind`` with the status, code and detail of the response."""
+    return kind(message, status=status, code=body.code, detail=body.detail)
+
+
 def _unauthorised(status: int, body: ErrorBody) -> ApiError:
-    return AuthError(
-        _said("Access token expired or invalid (401); sign in again", body),
-        status=status,
-        code=body.code,
-        detail=body.detail,
+    return _error(
+        AuthError, _said("Access token expired or invalid (401); sign in again", body), status, body
     )
 
 
@@ -50,25 +52,16 @@ def _forbidden(status: int, body: ErrorBody) -> ApiError:
             status=status,
             code="cf-please-wait",
         )
-    return ForbiddenError(
-        _said("Access refused (403)", body) if body.text else None,
-        status=status,
-        code=body.code,
-        detail=body.detail,
-    )
+    message = _said("Access refused (403)", body) if body.text else None
+    return _error(ForbiddenError, message, status, body)
 
 
 def _not_found(status: int, body: ErrorBody) -> ApiError:
-    return NotFoundError(
-        _said("Not found (deleted elsewhere?)", body),
-        status=status,
-        code=body.code,
-        detail=body.detail,
-    )
+    return _error(NotFoundError, _said("Not found (deleted elsewhere?)", body), status, body)
 
 
 def _too_long(status: int, body: ErrorBody) -> ApiError:
-    return TooLongError(body.text or None, status=status, code=body.code, detail=body.detail)
+    return _error(TooLongError, body.text or None, status, body)
 
 
 def _one_at_a_time(status: int, body: ErrorBody) -> ApiError:
@@ -90,12 +83,8 @@ def _bad_request(status: int, body: ErrorBody) -> ApiError:
 
 
 def _invalid(status: int, body: ErrorBody) -> ApiError:
-    return InvalidRequestError(
-        _said(f"The server rejected the request ({status})", body),
-        status=status,
-        code=body.code,
-        detail=body.detail,
-    )
+    message = _said(f"The server rejected the request ({status})", body)
+    return _error(InvalidRequestError, message, status, body)
 
 
 def _rate_limited(status: int, body: ErrorBody) -> ApiError:
@@ -127,21 +116,12 @@ def _rate_limited(status: int, body: ErrorBody) -> ApiError:
 
 
 def _server_failed(status: int, body: ErrorBody) -> ApiError:
-    return ServerError(
-        _said(f"The server failed ({status}); try again in a moment", body),
-        status=status,
-        code=body.code,
-        detail=body.detail,
-    )
+    message = _said(f"The server failed ({status}); try again in a moment", body)
+    return _error(ServerError, message, status, body)
 
 
 def _unexpected(status: int, body: ErrorBody) -> ApiError:
-    return ApiError(
-        _said(f"Unexpected reply ({status})", body),
-        status=status,
-        code=body.code,
-        detail=body.detail,
-    )
+    return _error(ApiError, _said(f"Unexpected reply ({status})", body), status, body)
 
 
 BY_STATUS: Mapping[int, StatusRule] = {
