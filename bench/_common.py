@@ -10,16 +10,12 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tui.app import BackchatApp
     from tui.demo.server import DemoServer
-
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
-"""The clock the benchmarked apps see: the demo's history is from October 2026."""
 
 
 def peak_rss_mib() -> float:
@@ -65,21 +61,10 @@ def run_on_demo(
 
 
 def demo_app(demo: DemoServer, state_dir: Path, **overrides: Any) -> BackchatApp:
-    """The app on ``demo``, as the tests build it: frozen clock, no keyring, no cursor blink.
+    """The app on ``demo``, built by the tests' factory: frozen clock, no keyring, no blink.
 
     Keyword arguments override fields of the settings (``page_size=100``...).
     """
-    from dataclasses import replace
+    from tui.app import create_demo_app
 
-    from tui.__main__ import demo_settings
-    from tui.app import create_app
-    from tui.config import Settings
-
-    settings = replace(demo_settings(Settings(), demo.base_url, demo.token), **overrides)
-    return create_app(
-        settings,
-        now=lambda: NOW,
-        use_keyring=False,
-        state_path=state_dir / "state.json",
-        cursor_blink=False,
-    )
+    return create_demo_app(demo, state_path=state_dir / "state.json", **overrides)

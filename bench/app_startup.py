@@ -3,8 +3,8 @@
 Three programs, each run in a fresh interpreter, alternating, :data:`RUNS` times (``--runs``):
 
 - ``bare``: a plain Textual app (Header, a 30-row OptionList, a Static in a VerticalScroll, a
-  TextArea, Footer: the app of TEXTUAL-research.md §8), from the parent's ``Popen`` to the
-  first frame (the refresh after ``on_mount``);
+  TextArea, Footer: the app measured in docs/TEXTUAL-NOTES.md §8), from the parent's ``Popen``
+  to the first frame (the refresh after ``on_mount``);
 - ``floor``: the bare app plus httpx, pydantic, the demo child and one validated GET of the
   first page, shown in the list: the least a client on our stack does (see :data:`FLOOR`);
 - ``backchat``: exactly what ``backchat --demo`` does (``tui.__main__.main(["--demo"])``), run

@@ -151,7 +151,7 @@ async def _open(pilot: Pilot[None], transcript: Transcript, seed: int) -> tuple[
     """Show a fresh 500-message conversation; wall and CPU seconds to the first frame."""
     messages = build_messages(COUNT, seed)
     started, cpu = time.perf_counter(), time.process_time()
-    transcript.show(messages, conversation_id=f"bench-{seed}", title="bench")
+    transcript.show(messages, conversation_id=f"bench-{seed}")
     await pilot.pause()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     return elapsed, cpu, _newest_on_screen(transcript)
@@ -306,7 +306,7 @@ async def run_demo() -> dict[str, object]:
         transcript = app.query_one(Transcript)
         await app.workers.wait_for_complete()
         started, cpu = time.perf_counter(), time.process_time()
-        transcript.show(messages, conversation_id="demo-long", title="demo")
+        transcript.show(messages, conversation_id="demo-long")
         await pilot.pause()
         result["demo_first_frame_ms"] = _ms(started)
         result["demo_first_frame_cpu_ms"] = round((time.process_time() - cpu) * 1000, 1)

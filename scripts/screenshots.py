@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -20,16 +18,12 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from tui.__main__ import demo_settings
-from tui.app import BackchatApp, create_app
-from tui.config import Settings
+from tui.app import BackchatApp, create_demo_app
 from tui.demo.server import DemoServer, start_demo_server
 from tui.widgets.transcript import Transcript
 
 SIZE = (120, 34)
 """Terminal size of every shot (columns, rows)."""
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
-"""The clock the app sees, so relative times read the same on every run."""
 OUT = Path(__file__).parent.parent / "screenshots"
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -87,10 +81,8 @@ SHOTS: dict[str, Steps] = {
 
 
 def make_app(server: DemoServer, state: Path) -> BackchatApp:
-    settings = replace(demo_settings(Settings(), server.base_url, server.token), theme=None)
-    return create_app(
-        settings, now=lambda: NOW, use_keyring=False, state_path=state, cursor_blink=False
-    )
+    """The app the tests build, with the default theme whatever the state file remembers."""
+    return create_demo_app(server, state_path=state, theme=None)
 
 
 async def shoot(name: str, steps: Steps, server: DemoServer, state: Path) -> Path:

@@ -180,9 +180,8 @@ def test_logout_removes_the_token(
 def test_login_function_reads_the_given_stdin(
     demo: DemoServer, memory_keyring: MemoryKeyring
 ) -> None:
-    from tui.__main__ import demo_settings
     from tui.auth.login_command import login
-    from tui.config import Settings
+    from tui.config import Settings, demo_settings
 
     settings = demo_settings(Settings(), demo.base_url, "")
     out = io.StringIO()

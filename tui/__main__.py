@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import __version__
-from tui.config import ConfigError, Settings, load_file, resolve
+from tui.config import ConfigError, Settings, demo_settings, load_file, resolve
 from tui.store import cli as store_cli
 
 if TYPE_CHECKING:
     from tui.demo.handle import DemoHandle
 
 # Environment variables Textual honours that would make any Textual app dump its screen to disk
-# or press keys by itself (TEXTUAL-research.md §9): not wanted in a chat client.
+# or press keys by itself (docs/TEXTUAL-NOTES.md §9): not wanted in a chat client.
 _UNSAFE_TEXTUAL_ENV = ("TEXTUAL_SCREENSHOT", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT_LOCATION")
 
 
@@ -159,20 +159,6 @@ def start_demo(wire: str) -> DemoHandle:
     from tui.demo.server import start_demo_server
 
     return start_demo_server(wire=wire)
-
-
-def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
-    """Point ``settings`` at a running demo backend, with its documented token."""
-    from dataclasses import replace
-
-    return replace(
-        settings,
-        base_url=base_url,
-        backend_url=base_url + "/backend-api",
-        token=token,
-        token_source="demo",
-        demo=True,
-    )
 
 
 if __name__ == "__main__":

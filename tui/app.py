@@ -1,16 +1,17 @@
 """The App: owns the settings, the API client, sign-in and the app-wide actions.
 
-The main screen (``tui.screens.main``) holds the panes and hosts the controllers
-(``tui.controllers``), which do the I/O in its workers. The same :func:`create_app` factory
-serves the CLI, the tests, the benchmarks and the screenshot script.
+The main screen (``tui.screens.main``) holds the panes; controllers (``tui.controllers.reading``,
+``tui.controllers.chat``) do the I/O in workers. :func:`create_app` is the one factory the CLI
+uses; :func:`create_demo_app` builds the same app on the demo backend with a frozen clock for
+the tests, the benchmarks and the screenshot script.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -24,22 +25,19 @@ from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError
 from tui.api.settings import ApiSettings
 from tui.auth import credentials
-from tui.config import Settings
+from tui.config import Settings, demo_settings
+from tui.demo import DEMO_NOW
 from tui.paths import styles_dir
 from tui.state import UiState, load_state, save_state
 from tui.text.sanitize import clean_line
+from tui.text.times import Clock, local_now
 
 if TYPE_CHECKING:
+    from tui.demo.handle import DemoHandle
     from tui.screens.main import MainScreen
 
 STYLE_FILES = ("app.tcss", "sidebar.tcss", "messages.tcss", "streaming.tcss", "modals.tcss")
 """TCSS files, one per area, loaded in this order."""
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 class BackchatApp(App[None]):
@@ -86,7 +84,7 @@ class BackchatApp(App[None]):
         """Off in snapshot tests, so every run draws the same frame."""
         self.settings = settings
         """The resolved settings (file < env < flags)."""
-        self.now: Clock = now or _utc_now
+        self.now: Clock = now or local_now
         """The clock: injectable so snapshots and relative times are stable."""
         self.use_keyring = use_keyring
         """False in tests that must never touch a keyring."""
@@ -399,4 +397,28 @@ def create_app(
         use_keyring=use_keyring,
         state_path=state_path,
         cursor_blink=cursor_blink,
+    )
+
+
+def create_demo_app(
+    demo: DemoHandle,
+    *,
+    state_path: Path,
+    use_keyring: bool = False,
+    **settings_fields: Any,
+) -> BackchatApp:
+    """The app on the running demo backend ``demo``, as the tests, benchmarks and screenshots
+    build it.
+
+    The clock is frozen at :data:`tui.demo.DEMO_NOW` and the cursor does not blink, so every run
+    draws the same frames; the keyring is left alone unless ``use_keyring``. Keyword arguments
+    override fields of the settings (``page_size=100``...).
+    """
+    settings = replace(demo_settings(Settings(), demo.base_url, demo.token), **settings_fields)
+    return create_app(
+        settings,
+        now=lambda: DEMO_NOW,
+        use_keyring=use_keyring,
+        state_path=state_path,
+        cursor_blink=False,
     )

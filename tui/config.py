@@ -172,6 +172,18 @@ def _apply(settings: Settings, **values: Any) -> Settings:
     return replace(settings, **changes) if changes else settings
 
 
+def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
+    """``settings`` pointed at a running demo backend, with the demo's documented token."""
+    return replace(
+        settings,
+        base_url=base_url,
+        backend_url=base_url + "/backend-api",
+        token=token,
+        token_source="demo",
+        demo=True,
+    )
+
+
 def _page_size(value: Any) -> int:
     try:
         size = int(value)

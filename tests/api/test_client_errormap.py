@@ -1,4 +1,4 @@
-"""The response-to-error mapper on the bodies seen in the wild (PROTOCOL-research.md §6).
+"""The response-to-error mapper on the bodies seen in the wild (docs/PROTOCOL.md §7, §8).
 
 These feed real recorded bodies to the pure mapping function; the same paths are exercised
 end to end against the demo server in test_client_errors.py.
@@ -20,7 +20,8 @@ from tui.api import (
     ServerError,
     TooLongError,
 )
-from tui.api.errormap import error_from_response, format_duration, parse_retry_after, sanitize
+from tui.api.error_body import parse_retry_after, sanitize
+from tui.api.errormap import error_from_response
 
 JSON = {"content-type": "application/json"}
 
@@ -126,7 +127,7 @@ def test_model_cap() -> None:
     assert isinstance(error, RateLimitError)
     assert error.kind == "model_cap"
     assert error.retry_after == 11461
-    assert "model cap reached, retry in 3 h 11 min" in str(error).lower()
+    assert "model cap reached, retry in 3 h 12 min" in str(error).lower()
 
 
 def test_plain_429_with_retry_after() -> None:
@@ -157,14 +158,6 @@ def test_server_text_is_sanitised_and_secrets_redacted() -> None:
     assert "tok-SECRET" not in sanitize(nasty, ["tok-SECRET"], limit=5000)
     jwt = fake_jwt('{"sub":"1"}', "abcdefghijk")
     assert "eyJ" not in sanitize(f"resume with {jwt} please")
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0, "0 s"), (29.2, "30 s"), (60, "1 min"), (250, "4 min 10 s"), (11460, "3 h 11 min")],
-)
-def test_format_duration(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 def test_retry_after_forms() -> None:

@@ -1,4 +1,4 @@
-"""ApiSettings: environment conventions (PROTOCOL-research.md §7), precedence, and secrecy."""
+"""ApiSettings: environment conventions (docs/PROTOCOL.md §1), precedence, and secrecy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""StreamParser on delta encoding v1: hand-written fixtures after PROTOCOL-research.md §3.2."""
+"""StreamParser on delta encoding v1: hand-written fixtures after docs/PROTOCOL.md §4.2."""
 
 from __future__ import annotations
 

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.app.pilot_helpers import WIRES
-from tui.__main__ import demo_settings
-from tui.app import BackchatApp, create_app
-from tui.config import Settings
+from tui.app import BackchatApp, create_demo_app
 from tui.demo.server import DemoServer
-
-FIXED_NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
-"""The clock the app sees in tests: the seeded history is from October 2026."""
 
 AppFactory = Callable[..., BackchatApp]
 
@@ -26,14 +19,7 @@ def make_app(
     demo: DemoServer, state_path: Path, *, use_keyring: bool = False, **overrides: Any
 ) -> BackchatApp:
     """The app on the demo backend, with a frozen clock and no cursor blink."""
-    settings = replace(demo_settings(Settings(), demo.base_url, demo.token), **overrides)
-    return create_app(
-        settings,
-        now=lambda: FIXED_NOW,
-        use_keyring=use_keyring,
-        state_path=state_path,
-        cursor_blink=False,
-    )
+    return create_demo_app(demo, state_path=state_path, use_keyring=use_keyring, **overrides)
 
 
 @pytest.fixture

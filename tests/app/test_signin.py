@@ -39,11 +39,10 @@ from tests.app.pilot_helpers import (
     wait_for,
 )
 from tests.keyrings import DiscardingKeyring, MemoryKeyring, NoKeyring
-from tui.__main__ import demo_settings
 from tui.app import BackchatApp
 from tui.auth import credentials
 from tui.auth.login_command import login, logout
-from tui.config import Settings
+from tui.config import Settings, demo_settings
 from tui.demo.server import DemoServer
 from tui.screens.main import MainScreen
 from tui.screens.signin import SignInScreen

@@ -1,6 +1,6 @@
 """The conversation tree on real payloads: expectations worked out by hand from each file.
 
-The files are copies of /work/shared/realdata (sources and licences in fixtures/SOURCES.md).
+The files are real payloads from public projects (sources and licences in fixtures/SOURCES.md).
 """
 
 from __future__ import annotations

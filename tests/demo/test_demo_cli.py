@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import signal
 import subprocess
 import sys
@@ -10,7 +11,16 @@ import httpx
 
 from tui.demo import DEMO_TOKEN
 from tui.demo.cli import build_parser
-from tui.demo.process import spawn_demo_server
+from tui.demo.process import DemoProcess, spawn_demo_server
+
+
+def wait_ready(child: DemoProcess, timeout: float = 10.0) -> bool:
+    """Block until the child serves (it prints its URL then); False on timeout or death."""
+    stdout = child.process.stdout
+    if stdout is None:
+        return False
+    readable, _, _ = select.select([stdout], [], [], timeout)
+    return bool(readable) and stdout.readline().startswith(b"url: ")
 
 
 def test_parser_defaults() -> None:
@@ -57,13 +67,13 @@ def test_spawned_child_process() -> None:
         headers = {"Authorization": f"Bearer {child.token}"}
         page = httpx.get(f"{child.backend_url}/conversations", headers=headers, timeout=20.0)
         assert page.json()["total"] >= 300
-        assert child.wait_ready(10.0)
+        assert wait_ready(child)
     assert child.process.returncode == 0
 
 
 def test_a_child_that_stopped_on_its_own_says_so() -> None:
     with spawn_demo_server(pace=0.0) as child:
-        assert child.wait_ready(10.0)
+        assert wait_ready(child)
         child.process.terminate()  # not through stop(): as if it had crashed
         child.process.wait(10)
     failure = child.failure()
@@ -73,14 +83,14 @@ def test_a_child_that_stopped_on_its_own_says_so() -> None:
 
 def test_a_child_stopped_by_the_app_reports_nothing() -> None:
     with spawn_demo_server(pace=0.0) as child:
-        assert child.wait_ready(10.0)
+        assert wait_ready(child)
     assert child.process.returncode == 0
     assert child.failure() is None
 
 
 def test_a_child_that_cannot_start_says_why() -> None:
     child = spawn_demo_server(wire="no-such-wire")
-    assert not child.wait_ready(10.0)
+    assert not wait_ready(child)
     child.stop()
     failure = child.failure()
     assert failure is not None

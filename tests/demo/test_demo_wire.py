@@ -13,7 +13,9 @@ from demo_helpers import Send, split_frames
 
 from tui.demo.server import DemoServer
 
-CAPTURE = Path("/work/shared/realdata/everything-chatgpt_conversation-event-stream.sse.txt")
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CAPTURE = FIXTURES / "everything-chatgpt_conversation-event-stream.sse.txt"
+"""The May-2023 classic stream capture (tests/fixtures/SOURCES.md)."""
 
 
 def test_classic_bytes(send: Send) -> None:
@@ -51,7 +53,6 @@ def test_classic_bytes(send: Send) -> None:
     assert moderation["moderation_response"]["moderation_id"].startswith("modr-")
 
 
-@pytest.mark.skipif(not CAPTURE.exists(), reason="the shared capture is not available")
 def test_classic_frames_match_the_real_capture(send: Send) -> None:
     """Same separators, same key order inside the message as the May-2023 capture."""
     real = CAPTURE.read_text().split("\n\n")[2]

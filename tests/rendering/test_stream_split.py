@@ -8,10 +8,17 @@ from hypothesis import strategies as st
 from rich.segment import Segment
 
 from tui.demo.model import reply_for
-from tui.rendering.stream_split import SplitScanner, is_safe_cut, safe_split
+from tui.rendering.stream_split import SplitScanner, is_safe_cut
 from tui.widgets.streaming import render_piece
 
 WIDTH = 100
+
+
+def safe_split(text: str) -> int:
+    """The best cut the scanner finds in ``text`` read in one go (0 when there is none)."""
+    scanner = SplitScanner()
+    scanner.feed(text)
+    return scanner.best
 
 
 def cut_before(text: str, marker: str) -> int:

@@ -90,7 +90,7 @@ async def test_every_tab_shows_its_values() -> None:
         assert re.search(r"code_interpreter\s+off", text)
 
         text = await show_tab(pilot, "tab-limits")
-        assert "40 messages every 3 hours" in text
+        assert "40 messages every 3 h" in text
         assert "GPT-4 currently has a cap of 40 messages every 3 hours." in text
 
         text = await show_tab(pilot, "tab-shared")
@@ -302,7 +302,7 @@ async def test_escape_closes() -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(180.0, "3 hours"), (60, "1 hour"), (90, "90 minutes"), (1, "1 minute"), (2.5, "2.5 minutes")],
+    [(180.0, "3 h"), (60, "1 h"), (90, "1 h 30 min"), (1, "1 min"), (2.5, "2 min 30 s")],
 )
 def test_window_text(minutes: float, text: str) -> None:
     assert window_text(minutes) == text
@@ -311,7 +311,7 @@ def test_window_text(minutes: float, text: str) -> None:
 @pytest.mark.parametrize(
     ("limit", "text"),
     [
-        (MessageLimit(40.0, 180.0), "40 messages every 3 hours"),
+        (MessageLimit(40.0, 180.0), "40 messages every 3 h"),
         (MessageLimit(1, None), "1 message every —"),
     ],
 )

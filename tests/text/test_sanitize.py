@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui.text.sanitize import clean_line, clean_text, is_safe_link
+from tui.text.sanitize import clean_line, clean_text
 
 
 @pytest.mark.parametrize(
@@ -32,17 +32,3 @@ def test_clean_text_non_strings() -> None:
 def test_clean_line_folds_and_truncates() -> None:
     assert clean_line("a\n  b\tc") == "a b c"
     assert clean_line("x" * 10, limit=5) == "xxxx…"
-
-
-@pytest.mark.parametrize(
-    ("href", "ok"),
-    [
-        ("https://example.com", True),
-        ("HTTP://example.com", True),
-        ("file:///etc/passwd", False),
-        ("javascript:alert(1)", False),
-        ("ssh://evil.example", False),
-    ],
-)
-def test_is_safe_link(href: str, ok: bool) -> None:
-    assert is_safe_link(href) is ok

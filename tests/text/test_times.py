@@ -1,4 +1,4 @@
-"""relative_time: each unit, its boundaries, time zones, and odd inputs."""
+"""The one time and duration formatters: each unit, its boundaries, time zones, odd inputs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tui.text.times import relative_time
+from tui.text.times import calendar_date, format_duration, message_time, relative_time
 
 NOW = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
 
@@ -76,3 +76,61 @@ def test_month_names_do_not_follow_the_locale() -> None:
     assert names == [
         f"{m} 15" for m in ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     ]
+
+
+MESSAGE_NOW = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [
+        (MESSAGE_NOW - timedelta(hours=1), "14:00"),
+        (MESSAGE_NOW - timedelta(days=3), "26 Feb 15:00"),
+        (datetime(2024, 7, 9, 8, 5, tzinfo=UTC), "2024-07-09 08:05"),
+        (None, ""),
+        (datetime(2026, 3, 1, 9, 30), "09:30"),  # naive: UTC, like every time without a zone
+    ],
+)
+def test_message_time(created: datetime | None, expected: str) -> None:
+    assert message_time(created, MESSAGE_NOW) == expected
+
+
+def test_message_time_uses_the_clocks_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=tokyo)
+    assert message_time(datetime(2026, 3, 1, 15, 30, tzinfo=UTC), now) == "00:30"
+    # A naive time is UTC, not the clock's zone: 15:30 UTC is 00:30 in Tokyo.
+    assert message_time(datetime(2026, 3, 1, 15, 30), now) == "00:30"
+
+
+def test_message_time_month_names_do_not_follow_the_locale() -> None:
+    names = [message_time(datetime(2026, month, 1, 9, 0, tzinfo=UTC), NOW) for month in (1, 2)]
+    assert names == ["1 Jan 09:00", "1 Feb 09:00"]
+
+
+def test_calendar_date_is_in_the_clocks_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    late = datetime(2023, 12, 13, 17, 16, tzinfo=UTC)
+    assert calendar_date(late, datetime(2026, 1, 1, tzinfo=UTC)) == "2023-12-13"
+    assert calendar_date(late, datetime(2026, 1, 1, tzinfo=tokyo)) == "2023-12-14"
+    assert calendar_date(datetime(2023, 12, 13, 17, 16), datetime(2026, 1, 1, tzinfo=tokyo)) == (
+        "2023-12-14"
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"),
+        (-5, "0 s"),
+        (29.2, "30 s"),
+        (60, "1 min"),
+        (250, "4 min 10 s"),
+        (3599.5, "1 h"),
+        (11460, "3 h 11 min"),
+        (11461, "3 h 12 min"),  # rounded up: a wait is never said to be shorter than it is
+        (float("nan"), "0 s"),
+    ],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text

@@ -81,7 +81,7 @@ async def test_painting_line_by_line_draws_what_the_whole_render_draws() -> None
     ]
     async with app.run_test(size=SIZE) as pilot:
         transcript = app.query_one(Transcript)
-        transcript.show(messages, conversation_id="c", title="T")
+        transcript.show(messages, conversation_id="c")
         await settle(pilot)
         for view in transcript.views:
             assert painted(view) == whole_render(view)
@@ -100,7 +100,7 @@ async def test_a_replys_server_copy_reuses_its_lines_and_looks_the_same(
     async with app.run_test(size=SIZE) as pilot:
         app.theme = theme
         transcript = app.query_one(Transcript)
-        transcript.show([msg(0, "Write a long one")], conversation_id="c", title="T")
+        transcript.show([msg(0, "Write a long one")], conversation_id="c")
         live = QuietReply(model_slug="gpt-4o")
         transcript.mount_reply(live)
         await pilot.pause()
@@ -152,7 +152,7 @@ async def test_a_stale_prepare_is_dropped() -> None:
     earlier = [msg(0), reply("n9", "Earlier")]
     async with app.run_test(size=SIZE) as pilot:
         transcript = app.query_one(Transcript)
-        transcript.show(earlier, conversation_id="c", title="T")
+        transcript.show(earlier, conversation_id="c")
         await settle(pilot)
 
         # A prepare still rendering when a later one starts is dropped.
@@ -168,7 +168,7 @@ async def test_a_stale_prepare_is_dropped() -> None:
 
         # Prepared, then the window changed: nothing is kept for later.
         await transcript.prepare([reply("n3", "Something else")])
-        transcript.show(earlier, conversation_id="c", title="T")
+        transcript.show(earlier, conversation_id="c")
         assert transcript._factory.prepared == 0
 
 

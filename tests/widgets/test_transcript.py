@@ -95,11 +95,10 @@ async def show(
     messages: list[VisibleMessage],
     *,
     conversation_id: str = "c",
-    title: str = "T",
 ) -> Transcript:
     """Show the messages in the app's transcript, once they have mounted."""
     transcript = pilot.app.query_one(Transcript)
-    transcript.show(messages, conversation_id=conversation_id, title=title)
+    transcript.show(messages, conversation_id=conversation_id)
     await pilot.pause()
     return transcript
 
@@ -120,10 +119,10 @@ async def test_empty_states(app: TranscriptApp) -> None:
         transcript = app.query_one(Transcript)
         empty = app.query_one("#transcript-empty", Static)
         assert "Select a conversation" in screen_text(app)
-        transcript.show([], conversation_id="c1", title="Nothing")
+        transcript.show([], conversation_id="c1")
         await pilot.pause()
         assert "No messages" in screen_text(app)
-        transcript.show([msg(0)], conversation_id="c1", title="One")
+        transcript.show([msg(0)], conversation_id="c1")
         await pilot.pause()
         assert not empty.display
         assert "Message number 0" in screen_text(app)
@@ -164,7 +163,7 @@ async def test_long_conversation_mounts_a_window_and_loads_older_in_place(
     app: TranscriptApp,
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        transcript = await show(pilot, long_conversation(500), title="Long")
+        transcript = await show(pilot, long_conversation(500))
         await app.workers.wait_for_complete()
         start, end = transcript.window
         assert end == 500
@@ -196,7 +195,7 @@ async def test_reading_up_to_the_first_message_keeps_the_window_bounded(
     # With "full", PageUp scrolls smoothly and batches load once each animation ends.
     app.animation_level = animation
     async with app.run_test(size=SIZE) as pilot:
-        transcript = await show(pilot, long_conversation(count), title="Long")
+        transcript = await show(pilot, long_conversation(count))
         transcript.focus()
         most = 0
         for _ in range(400):
@@ -231,9 +230,9 @@ async def test_reading_up_to_the_first_message_keeps_the_window_bounded(
 @pytest.mark.anyio
 async def test_show_while_older_messages_load(app: TranscriptApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        transcript = await show(pilot, long_conversation(300), conversation_id="a", title="A")
+        transcript = await show(pilot, long_conversation(300), conversation_id="a")
         transcript.scroll_home(animate=False, immediate=True)  # starts a load
-        transcript.show([msg(0, "Only this")], conversation_id="b", title="B")
+        transcript.show([msg(0, "Only this")], conversation_id="b")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [v.message.node_id for v in transcript.views] == ["n0"]
@@ -310,10 +309,7 @@ async def test_branch_keys_request_the_neighbouring_sibling(app: TranscriptApp) 
         await pilot.press("right_square_bracket")
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert [(r.node_id, r.index, r.position) for r in app.requests] == [
-            ("a1", 2, 1),
-            ("a1", 0, 1),
-        ]
+        assert [(r.node_id, r.index) for r in app.requests] == [("a1", 2), ("a1", 0)]
         # At the first sibling there is nothing before it; a single message has no siblings.
         app.requests.clear()
         transcript.views[0].focus()
@@ -420,7 +416,7 @@ async def test_hostile_text_is_shown_literally_and_stripped(app: TranscriptApp) 
             msg(1, blocks=(Block(BlockKind.CODE, hostile, language="[/]"),)),
             msg(2, blocks=(Block(BlockKind.NOTE, hostile, label="[bold]"),)),
         ]
-        transcript = await show(pilot, messages, title=hostile)
+        transcript = await show(pilot, messages)
         plain = "\n".join(view.render().plain for view in transcript.views)
         assert "[/] [bold]x" in plain
         assert "[link=file:///etc/passwd]a[/]" in plain
@@ -510,7 +506,7 @@ class EarlyApp(TranscriptApp):
 
     def compose(self) -> ComposeResult:
         transcript = Transcript(id="transcript", now=frozen_now)
-        transcript.show([msg(0, "Shown from compose")], conversation_id="c", title="T")
+        transcript.show([msg(0, "Shown from compose")], conversation_id="c")
         transcript.mount_reply(Static("early reply", id="reply"))
         yield transcript
 
@@ -555,7 +551,7 @@ async def test_real_fixture_conversations_render() -> None:
                 messages = conversation.visible_messages(conv, conversation.active_thread(conv))
             except NotImplementedError:
                 pytest.skip("the tree functions are not written yet")
-            transcript.show(messages, conversation_id=name, title=name)
+            transcript.show(messages, conversation_id=name)
             await pilot.pause()
             await app.workers.wait_for_complete()
             assert transcript.views, name

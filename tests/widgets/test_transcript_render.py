@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,6 @@ from tui.rendering.markdown_render import (
     render_to_text,
     warm_up,
 )
-from tui.widgets.message_view import format_time
 
 NOW = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
 
@@ -84,26 +83,6 @@ def test_one_line_summary_truncates_long_text() -> None:
     summary = one_line_summary(Block(BlockKind.BROWSE, "x" * 5000))
     assert len(summary) < 260
     assert summary.endswith("…")
-
-
-@pytest.mark.parametrize(
-    ("created", "expected"),
-    [
-        (NOW - timedelta(hours=1), "14:00"),
-        (NOW - timedelta(days=3), "26 Feb 15:00"),
-        (datetime(2024, 7, 9, 8, 5, tzinfo=UTC), "2024-07-09 08:05"),
-        (None, ""),
-        (datetime(2026, 3, 1, 9, 30), "09:30"),  # naive: taken in the clock's zone
-    ],
-)
-def test_format_time(created: datetime | None, expected: str) -> None:
-    assert format_time(created, NOW) == expected
-
-
-def test_format_time_uses_the_clocks_zone() -> None:
-    tokyo = timezone(timedelta(hours=9))
-    now = datetime(2026, 3, 2, 1, 0, tzinfo=tokyo)
-    assert format_time(datetime(2026, 3, 1, 15, 30, tzinfo=UTC), now) == "00:30"
 
 
 def test_render_to_content_is_plain_styled_text_of_the_right_height() -> None:

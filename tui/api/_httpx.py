@@ -3,7 +3,7 @@
 ``httpx/__init__.py`` (checked on 0.28.1) tries ``from ._main import main`` for the ``httpx``
 CLI, and ``_main`` imports click, rich's console and pygments when click is installed, which it
 is here as a dependency of uvicorn: about 40-80 ms on the app's start-up path for a CLI nobody
-runs (TEXTUAL-research.md §8). Blocking that one module while httpx first loads makes httpx take
+runs (docs/TEXTUAL-NOTES.md §8). Blocking that one module while httpx first loads makes httpx take
 its own fallback (``main`` then only says "install httpx[cli]"). Every other module, and a later
 ``import httpx._main`` by anyone who wants it, is unaffected.
 """

@@ -1,4 +1,6 @@
-"""The body of ``POST /conversation``, built the way the web app and ninja send it (§2.1).
+"""The body of ``POST /conversation``, built the way the web app and ninja send it.
+
+The fields and the three actions are described in docs/PROTOCOL.md §3.
 
 Pure functions, no I/O, so the shape of each action is easy to read in one place.
 """

@@ -2,7 +2,7 @@
 
 Every call goes through one ``httpx.AsyncClient`` so the TCP (and TLS) connection to the proxy
 is reused. Ordinary calls have a whole-request deadline; the reply stream has no read timeout,
-because a model that thinks for a minute sends nothing for a minute (TEXTUAL-research.md §10).
+because a model that thinks for a minute sends nothing for a minute (docs/TEXTUAL-NOTES.md §4).
 Only GETs are retried; a POST may already have started a reply on the server.
 """
 
@@ -27,7 +27,7 @@ from tui.api.endpoints import (
     SharedLinkPage,
     TitleResult,
 )
-from tui.api.errormap import sanitize
+from tui.api.error_body import sanitize
 from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage
@@ -126,7 +126,7 @@ class BackendClient:
     ) -> ConversationPage:
         """``GET /conversations``: one page of the history (the web app shows 28 a page)."""
         if not 1 <= limit <= 100:
-            # The server answers 422 above 100 (PROTOCOL-research.md §5.1); say why up front.
+            # The server answers 422 above 100 (docs/PROTOCOL.md §6); say why up front.
             raise ValueError(f"limit must be between 1 and 100, got {limit}")
         if offset < 0:
             raise ValueError(f"offset must not be negative, got {offset}")

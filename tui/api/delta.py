@@ -1,6 +1,6 @@
 """Apply delta-encoding v1 operations to the plain JSON documents they edit.
 
-Delta encoding v1 (PROTOCOL-research.md §3.2) streams a message as one full JSON document
+Delta encoding v1 (docs/PROTOCOL.md §4.2) streams a message as one full JSON document
 followed by small operations addressed with JSON pointers: ``append``, ``replace``, ``add``,
 ``truncate``, ``remove`` and ``patch`` (a list of those). This module knows nothing about
 messages or events; :mod:`tui.api.stream` decides what an edit means for the visible reply.

@@ -1,7 +1,7 @@
 """Typed replies of the small endpoints: account, models, limits, shares, titles, actions.
 
 Like the conversation models, each is lenient (unknown fields kept, optional fields default)
-because the shapes drifted (PROTOCOL-research.md §5). Shapes follow the real December 2023
+because the shapes drifted (docs/PROTOCOL.md §2). Shapes follow the real December 2023
 outputs printed in ninja's notebook.
 """
 

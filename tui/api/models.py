@@ -1,6 +1,6 @@
 """Typed models of what the backend-api sends: conversations, their mapping tree, and lists.
 
-The server's shapes drifted over the years (see PROTOCOL-research.md §4-§5), so every model is
+The server's shapes drifted over the years (docs/PROTOCOL.md §5, §6), so every model is
 lenient: unknown fields are kept (``extra="allow"``), optional fields default, timestamps accept
 floats, naive ISO strings, ``+00:00`` and ``Z``, and content of a type we do not know is kept as
 raw data instead of failing the whole conversation.

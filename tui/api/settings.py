@@ -2,7 +2,7 @@
 
 A proxy such as ninja serves two trees: ``/backend-api/...`` (almost everything) and
 ``/public-api/...`` (only ``conversation_limit``), so the settings carry both roots. The
-environment variables follow ninja's own notebook (PROTOCOL-research.md §7): the root in
+environment variables follow ninja's own notebook (docs/PROTOCOL.md §1): the root in
 ``OPENAI_API_BASE_URL``, the backend-api URL in ``BACKEND_REVERSE_PROXY`` or
 ``OPENAI_API_BACKEND_URL``, the token in ``OPENAI_ACCESS_TOKEN`` or ``OPENAI_API_KEY``.
 """

@@ -1,6 +1,6 @@
 """Turn the reply stream of ``POST /conversation`` into :class:`~tui.api.events.StreamEvent`.
 
-The server speaks one of two wire formats (PROTOCOL-research.md §3): *classic*, where every
+The server speaks one of two wire formats (docs/PROTOCOL.md §4): *classic*, where every
 ``data:`` frame carries the whole message so far, and *delta encoding v1*, where a message
 arrives as one JSON document followed by JSON-pointer ops (applied by :mod:`tui.api.delta`).
 :class:`StreamParser` detects the format frame by frame, reads each message with the rules of

@@ -18,9 +18,11 @@ import anyio
 from pydantic import BaseModel, ValidationError
 
 from tui.api._httpx import httpx
-from tui.api.errormap import error_from_response, format_duration, sanitize
+from tui.api.error_body import sanitize
+from tui.api.errormap import error_from_response
 from tui.api.errors import ApiError, MalformedResponseError, NetworkError, RateLimitError
 from tui.api.settings import ApiSettings
+from tui.text.times import format_duration
 
 log = logging.getLogger("backchat.api")
 

@@ -1,6 +1,6 @@
 """The access token in the OS keyring; nothing else.
 
-keyring is imported lazily: its first backend discovery costs ~90 ms (TEXTUAL-research.md §5),
+keyring is imported lazily: its first backend discovery costs ~90 ms (docs/TEXTUAL-NOTES.md §5),
 which must stay off the path to the first frame. Every keyring failure — no backend on a
 headless box (NoKeyringError), a locked keyring, even a bad PYTHON_KEYRING_BACKEND value, which
 raises ModuleNotFoundError — becomes :class:`KeyringUnavailable` with a plain-words message.

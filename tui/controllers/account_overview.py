@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tui.text.times import calendar_date, format_duration
+
 MISSING = "—"
 """Shown for a value the server did not give us."""
 
@@ -117,10 +119,8 @@ def plural(count: float, unit: str) -> str:
 
 
 def window_text(minutes: float) -> str:
-    """A window in minutes as people say it: ``180`` → ``3 hours``, ``90`` → ``90 minutes``."""
-    if minutes >= 60 and minutes % 60 == 0:
-        return plural(minutes / 60, "hour")
-    return plural(minutes, "minute")
+    """A window given in minutes, as every duration is shown: ``180`` → ``3 h``."""
+    return format_duration(minutes * 60)
 
 
 def limit_text(limit: MessageLimit) -> str:
@@ -132,6 +132,6 @@ def limit_text(limit: MessageLimit) -> str:
     return f"{cap} every {window}"
 
 
-def date_text(value: datetime | None) -> str:
-    """A date in local time, ``2023-12-13``; ``—`` if absent."""
-    return MISSING if value is None else value.astimezone().strftime("%Y-%m-%d")
+def date_text(value: datetime | None, now: datetime) -> str:
+    """A date in the zone of ``now`` (the app's clock), ``2023-12-13``; ``—`` if absent."""
+    return MISSING if value is None else calendar_date(value, now)

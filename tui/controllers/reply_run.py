@@ -39,6 +39,7 @@ from tui.controllers.messages import (
 )
 from tui.controllers.reading import History
 from tui.text.sanitize import clean_line
+from tui.text.times import format_duration
 
 Action = Literal["next", "variant", "continue"]
 Phase = Literal["streaming", "settling", "done"]
@@ -342,7 +343,7 @@ def advice(error: ApiError) -> str:
         if error.kind == "concurrent":
             return "Not sent: one reply at a time — wait for the other one, then send again"
         if error.retry_after:
-            return f"Not sent: retry in {duration(error.retry_after)}"
+            return f"Not sent: retry in {format_duration(error.retry_after)}"
         return "Not sent: rate limited — wait a little, then send again"
     if isinstance(error, ForbiddenError):
         return "Not sent: the server refused access — check the token or sign in again"
@@ -353,14 +354,3 @@ def advice(error: ApiError) -> str:
     if isinstance(error, NetworkError):
         return "Not sent: check your connection, then press enter to try again"
     return "Not sent: your prompt is still in the box"
-
-
-def duration(seconds: float) -> str:
-    """A wait as people say it: "40 s", "15 min", "2 h 5 min"."""
-    seconds = max(1, round(seconds))
-    if seconds < 90:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"

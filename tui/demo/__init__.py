@@ -6,6 +6,7 @@ server stack (starlette, uvicorn) loads only when :func:`start_demo_server` is f
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,7 +15,12 @@ if TYPE_CHECKING:
 DEMO_TOKEN = "demo-token-backchat"
 """The fixed bearer token of the demo backend. Not a secret: it only opens the local demo."""
 
-__all__ = ["DEMO_TOKEN", "DemoServer", "start_demo_server"]
+DEMO_NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+"""The frozen "now" of the app the tests, benchmarks and screenshots build on the demo: the day
+after the seeded history's newest conversation (``tui.demo.seed.NEWEST``), so its times read
+"yesterday", "Oct 30"... on every run."""
+
+__all__ = ["DEMO_NOW", "DEMO_TOKEN", "DemoServer", "start_demo_server"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,6 @@
 """Fixed response bodies: account, models, settings, limits and every error the demo sends.
 
-Shapes and texts follow PROTOCOL §5.5-§5.8 and §6; where the real server's wording is known it
+Shapes and texts follow docs/PROTOCOL.md §2 and §7; where the real server's wording is known it
 is used verbatim, because clients match on it (``token_expired``, ``model_cap_exceeded``...).
 """
 
@@ -70,7 +70,7 @@ def gateway_html(status: int, reason: str) -> str:
 
 
 def missing_field(field: str) -> Json:
-    """FastAPI/pydantic-v1 style 422 for a missing body field (PROTOCOL §2.1)."""
+    """FastAPI/pydantic-v1 style 422 for a missing body field (docs/PROTOCOL.md §3, §7)."""
     return {
         "detail": [{"loc": ["body", field], "msg": "field required", "type": "value_error.missing"}]
     }
@@ -169,7 +169,7 @@ MODELS = (
 
 
 def models() -> Json:
-    """``GET /models`` (PROTOCOL §5.6)."""
+    """``GET /models`` (docs/PROTOCOL.md §2)."""
     return {
         "models": [
             {

@@ -1,6 +1,6 @@
 """Builders for the JSON the backend sends: messages, mapping nodes and timestamps.
 
-Everything here returns plain dicts in the key order the real server uses (PROTOCOL §4.2,
+Everything here returns plain dicts in the key order the real server uses (docs/PROTOCOL.md §5.2,
 the May-2023 stream capture and the 2024 export), because the classic wire format is written
 straight from these dicts and clients (and byte-level tests) see the order.
 """
@@ -145,7 +145,7 @@ def conversation_payload(
     is_archived: bool,
     model_slug: str,
 ) -> Json:
-    """``GET /conversation/{id}``, keys as in the June-2024 capture (PROTOCOL §4.1)."""
+    """``GET /conversation/{id}``, keys as in the June-2024 capture (docs/PROTOCOL.md §5.1)."""
     return {
         "title": title,
         "create_time": create_time,

@@ -13,7 +13,6 @@ exposes ``state``, ``faults`` and ``config``.
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -41,14 +40,6 @@ class DemoProcess(DemoHandle):
         self._stderr = stderr
         """A temporary file with the child's error output (a pipe nobody reads could fill)."""
         self._failure: str | None = None
-
-    def wait_ready(self, timeout: float = 10.0) -> bool:
-        """Block until the child serves (it prints its URL then); False on timeout or death."""
-        stdout = self.process.stdout
-        if stdout is None:
-            return False
-        readable, _, _ = select.select([stdout], [], [], timeout)
-        return bool(readable) and stdout.readline().startswith(b"url: ")
 
     def stop(self) -> None:
         """Ask the child to exit (EOF on its stdin), then make sure it did."""

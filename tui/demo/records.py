@@ -44,7 +44,7 @@ class Record:
         return self.mapping
 
     def list_item(self) -> Json:
-        """This conversation as a row of ``GET /conversations`` (PROTOCOL §5.1)."""
+        """This conversation as a row of ``GET /conversations`` (docs/PROTOCOL.md §6)."""
         return {
             "id": self.id,
             "title": self.title,

@@ -1,11 +1,11 @@
 """The two SSE wire formats of ``POST /conversation``, written byte for byte like the server.
 
-Classic (PROTOCOL §3.1): ``data: {"message": ..., "conversation_id": ..., "error": null}`` per
-event, each carrying the whole message so far, a blank line after each event, non-ASCII escaped
-as ``\\uXXXX`` (``json.dumps`` defaults, as in the May-2023 capture), then a moderation event and
-``data: [DONE]``.
+Classic (docs/PROTOCOL.md §4.1): ``data: {"message": ..., "conversation_id": ..., "error":
+null}`` per event, each carrying the whole message so far, a blank line after each event,
+non-ASCII escaped as ``\\uXXXX`` (``json.dumps`` defaults, as in the May-2023 capture), then a
+moderation event and ``data: [DONE]``.
 
-Delta v1 (PROTOCOL §3.2): ``event: delta_encoding`` / ``data: "v1"``, then ``event: delta``
+Delta v1 (docs/PROTOCOL.md §4.2): ``event: delta_encoding`` / ``data: "v1"``, then ``event: delta``
 frames that add documents and append to ``/message/content/parts/0``, a final ``patch``, then
 the ``title_generation`` / ``message_stream_complete`` meta events and ``data: [DONE]``.
 """

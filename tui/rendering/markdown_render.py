@@ -2,7 +2,7 @@
 exactly like the same reply opened later.
 
 Rich Markdown is used instead of Textual's ``Markdown`` widget because one Textual Markdown
-widget per message costs 52 s and 983 MiB for 500 messages (TEXTUAL-research.md §2), while one
+widget per message costs 52 s and 983 MiB for 500 messages (docs/TEXTUAL-NOTES.md §2), while one
 light widget per message with Rich-rendered Markdown costs 6.4 s / 85 MiB in total.
 
 Besides the Markdown renderable this module holds the other pure pieces of message display:
@@ -304,7 +304,7 @@ def render_to_content(
 
     A widget that shows this ``Content`` lays out and repaints without running Rich's Markdown
     renderer again, and Textual can select text in it with the mouse (it cannot in a live Rich
-    renderable: TEXTUAL-research.md §2). The price is a re-render when the width changes.
+    renderable: docs/TEXTUAL-NOTES.md §2). The price is a re-render when the width changes.
 
     ``ansi_theme`` is the app's, so that ANSI colours (Rich Markdown's inline code, quotes) map
     like the rest of the app. Off the event loop, pass a ``console`` of that thread's own

@@ -1,6 +1,6 @@
 """Where a growing Markdown reply can be cut, so that its finished part is rendered only once.
 
-A streamed reply is shown as frozen pieces plus a live tail (TEXTUAL-research.md §1,
+A streamed reply is shown as frozen pieces plus a live tail (docs/TEXTUAL-NOTES.md §1,
 "rich-split"): only the tail is re-rendered as text arrives. A cut must not change what the
 reader sees. It is made at a blank line at the top level of the document, before a line that
 cannot continue anything above it:
@@ -245,18 +245,6 @@ class SplitScanner:
                     # in the whole reply.
                     self._after_break = True
                     return
-
-
-def safe_split(text: str) -> int:
-    """The largest offset where ``text`` can be cut without changing how it renders, or 0.
-
-    ``text[:cut]`` parses to the same blocks as the start of ``text``, whatever is appended
-    later, and ``text[cut:]`` to the rest. Only complete lines count: the last line is
-    unfinished until its newline arrives.
-    """
-    scanner = SplitScanner()
-    scanner.feed(text)
-    return scanner.best
 
 
 def is_safe_cut(text: str, cut: int) -> bool:

@@ -35,6 +35,7 @@ from tui.controllers.account_overview import (
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, plain
 from tui.text.sanitize import clean_line, clean_text
+from tui.text.times import Clock, local_now
 
 __all__ = [
     "EXPORT_QUEUED_MESSAGE",
@@ -99,12 +100,18 @@ class AccountScreen(ModalScreen[None]):
     """e requests an export, c copies a shared link, escape or q closes."""
 
     def __init__(
-        self, overview: AccountOverview, request_export: ExportRequest | None = None
+        self,
+        overview: AccountOverview,
+        request_export: ExportRequest | None = None,
+        *,
+        now: Clock = local_now,
     ) -> None:
         """Without ``request_export`` the export action is hidden."""
         super().__init__()
         self._overview = overview
         """What to show."""
+        self._now = now
+        """The app's clock: dates are shown in its zone."""
         self._request_export = request_export
         """The app's export request, or None."""
         self._exporting = False
@@ -234,7 +241,7 @@ class AccountScreen(ModalScreen[None]):
             table.add_row(
                 Text(clean_line(link.title, limit=80) or MISSING),
                 Text(url),
-                Text(date_text(link.created)),
+                Text(date_text(link.created, self._now())),
             )
         return table
 

@@ -230,7 +230,7 @@ class ControllerScreen(Screen[None]):
         if message.keep_from is not None and transcript.conversation_id == session.id:
             transcript.replace_from(message.keep_from, session.messages)
         else:
-            transcript.show(session.messages, conversation_id=session.id, title=session.title)
+            transcript.show(session.messages, conversation_id=session.id)
 
     def _conversation_closed(self, _message: m.ConversationClosed) -> None:
         self.transcript.clear()
@@ -343,5 +343,7 @@ class ControllerScreen(Screen[None]):
         from tui.screens.account import AccountScreen
 
         self.app.push_screen(
-            AccountScreen(message.overview, request_export=self.account.request_export)
+            AccountScreen(
+                message.overview, request_export=self.account.request_export, now=self.context.now
+            )
         )

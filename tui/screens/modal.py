@@ -38,7 +38,7 @@ def after_typed_keys(field: Input, callback: Callable[[], object]) -> None:
 
 def plain(text: object, *, one_line: bool = True, limit: int | None = None) -> Content:
     """Untrusted text as ``Content`` that is shown literally: cleaned of control sequences and
-    never parsed as markup (TEXTUAL-research.md §7)."""
+    never parsed as markup (docs/TEXTUAL-NOTES.md §7)."""
     value = clean_line(text, limit=limit) if one_line else clean_text(text)
     return Content(value)
 

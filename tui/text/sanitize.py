@@ -1,11 +1,12 @@
 """The one sanitiser for every string that comes from the server (titles, messages, errors).
 
-Measured on Textual 8.2.8 (TEXTUAL-research.md §7): a title of ``[/]`` in a Label, Static,
+Measured on Textual 8.2.8 (docs/TEXTUAL-NOTES.md §7): a title of ``[/]`` in a Label, Static,
 OptionList or notify() crashes the app with MarkupError, ``textual.markup.escape`` misses
 ``[$var]`` and unterminated tags, and ESC / C1 sequences (clear screen, OSC 52 clipboard writes)
 pass straight to the terminal, in ``Markdown`` too. So untrusted text is (1) stripped of control
 characters here and (2) always shown through ``rich.text.Text`` / ``Content`` objects or with
-``markup=False``, never as a markup string. Links are limited to http/https.
+``markup=False``, never as a markup string. Rich Markdown is rendered with
+``hyperlinks=False`` (tui.rendering.markdown_render), so no link reaches the terminal as OSC 8.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # The 8-bit forms of the same introducers (C1 CSI / OSC), with their parameters.
 _C1_SEQUENCE = re.compile(r"\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
-
-SAFE_LINK_SCHEMES = ("http://", "https://")
 
 
 def clean_text(text: object) -> str:
@@ -54,11 +53,6 @@ def clean_line(text: object, *, limit: int | None = None) -> str:
     if limit is not None and len(value) > limit:
         value = value[: max(0, limit - 1)] + "…"
     return value
-
-
-def is_safe_link(href: str) -> bool:
-    """Only http and https links may be opened; file:, javascript:, ssh:... are not."""
-    return href.strip().lower().startswith(SAFE_LINK_SCHEMES)
 
 
 def _needs_cleaning(value: str) -> bool:

@@ -1,13 +1,20 @@
-"""Short relative times for lists ("now", "3m", "2h", "yesterday", "Mar 4", "2023-12-22").
+"""The one clock, and every way backchat writes a time or a duration for people to read.
 
-Pure functions with no locale and no hidden clock: the caller passes ``now``, so tests and
-snapshots are stable, and month names are fixed English abbreviations rather than ``%b``
-(which follows the process locale).
+One rule for all of them: a datetime without a zone is UTC (the server's naive timestamps are,
+and the API models read them the same way, docs/PROTOCOL.md §6), and a time is shown in the zone
+of ``now``. The formatters are pure: the caller passes ``now`` (the app's clock), so tests and
+snapshots that freeze the clock read the same everywhere. Month names are fixed English
+abbreviations rather than ``%b``, which follows the process locale.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+Clock = Callable[[], datetime]
+"""Returns "now", aware; its zone is the one times are shown in."""
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -16,17 +23,23 @@ _SKEW = timedelta(days=1)
 
 
 def local_now() -> datetime:
-    """The current time, aware, in the local time zone (the default clock for widgets)."""
+    """The real clock: the current time, aware, in the local time zone."""
     return datetime.now().astimezone()
 
 
-def _aware(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC, like the API models do."""
+def as_aware(value: datetime) -> datetime:
+    """``value`` with a zone: a naive datetime is taken as UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def _seen_at(then: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """Both times aware, ``then`` moved into ``now``'s zone."""
+    now = as_aware(now)
+    return as_aware(then).astimezone(now.tzinfo), now
+
+
 def relative_time(then: datetime | None, now: datetime) -> str:
-    """How long ago ``then`` was, as seen at ``now``, in at most 10 cells.
+    """How long ago ``then`` was, as seen at ``now``, in at most 10 cells (the sidebar's rows).
 
     - under a minute (or slightly in the future): ``now``
     - under an hour: ``3m``; under a day: ``2h``
@@ -38,8 +51,7 @@ def relative_time(then: datetime | None, now: datetime) -> str:
     """
     if then is None:
         return ""
-    now = _aware(now)
-    then = _aware(then).astimezone(now.tzinfo)
+    then, now = _seen_at(then, now)
     delta = now - then
     if -_SKEW <= delta < timedelta(minutes=1):
         return "now"
@@ -56,3 +68,43 @@ def relative_time(then: datetime | None, now: datetime) -> str:
     if 0 < days < 365:
         return f"{_MONTHS[then.month - 1]} {then.day}"
     return then.date().isoformat()
+
+
+def message_time(created: datetime | None, now: datetime) -> str:
+    """A quiet timestamp for a message header: ``14:02`` today, ``3 Mar 14:02`` this year,
+    ``2024-03-03 14:02`` before; empty when there is no time (or it cannot be shown)."""
+    if created is None:
+        return ""
+    try:
+        local, now = _seen_at(created, now)
+    except (OverflowError, ValueError, OSError):
+        return ""
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if local.date() == now.date():
+        return clock
+    if local.year == now.year:
+        return f"{local.day} {_MONTHS[local.month - 1]} {clock}"
+    return f"{local.date().isoformat()} {clock}"
+
+
+def calendar_date(value: datetime, now: datetime) -> str:
+    """The date of ``value`` in ``now``'s zone, as ``2023-12-13``."""
+    try:
+        local, _ = _seen_at(value, now)
+    except (OverflowError, ValueError, OSError):
+        return as_aware(value).date().isoformat()
+    return local.date().isoformat()
+
+
+def format_duration(seconds: float) -> str:
+    """A span as people say it, rounded up so a wait is never shorter than said:
+    ``30 s``, ``4 min 10 s``, ``3 h 11 min``."""
+    total = max(0, math.ceil(seconds)) if math.isfinite(seconds) else 0
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    # Past an hour the seconds are dropped; the minutes are rounded up instead.
+    hours, minutes = divmod(minutes + (1 if secs else 0), 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

@@ -1,15 +1,15 @@
 """The scrolling part of the sidebar: an ``OptionList`` of one-line conversation rows.
 
 ``OptionList`` rather than ``ListView`` because it renders only the visible lines: 10,000 rows
-cost 0.01 s / 46 MiB against 22 s / 562 MiB (TEXTUAL-research.md §3). Each row is a small
+cost 0.01 s / 46 MiB against 22 s / 562 MiB (docs/TEXTUAL-NOTES.md §3). Each row is a small
 :class:`ConversationRow` visual that is always one line tall, so the list never has to wrap a
 title to learn its height, and that lays out the title and the time itself, so neither goes
-through markup (a title of ``[/]`` would crash a markup-parsing row, §7).
+through markup (a title of ``[/]`` would crash a markup-parsing row, docs/TEXTUAL-NOTES.md §7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -27,10 +27,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.api.models import ConversationItem
 from tui.text.sanitize import clean_line
-from tui.text.times import relative_time
-
-Clock = Callable[[], datetime]
-"""Returns "now" (aware). Injected so that tests and snapshots see a frozen clock."""
+from tui.text.times import Clock, relative_time
 
 TITLE_LIMIT = 200
 """Titles are cut to this many characters when stored; a row is never that wide anyway."""

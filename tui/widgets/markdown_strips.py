@@ -75,7 +75,7 @@ class MarkdownStrips(Widget):
     """Pieces of a reply's Markdown, each rendered once per width and kept as strips.
 
     One plain widget for many pieces: Textual lays out every widget on every frame, so fewer
-    widgets keep each frame cheap (TEXTUAL-research.md §2).
+    widgets keep each frame cheap (docs/TEXTUAL-NOTES.md §2).
     """
 
     DEFAULT_CSS = """

@@ -1,14 +1,14 @@
 """One message of the transcript: a single focusable widget with a header line and a body.
 
 Why one plain ``Widget`` and not a container of Static widgets: widget count is what makes a
-long Textual transcript slow (TEXTUAL-research.md §2: every focus change restyles the DOM and
+long Textual transcript slow (docs/TEXTUAL-NOTES.md §2: every focus change restyles the DOM and
 every frame arranges every widget), so a message is exactly one widget.
 
 Why pre-rendered ``Text`` and not a live Rich renderable: the body is rendered by Rich once per
 width into styled ``Text`` (:func:`tui.rendering.markdown_render.render_to_text`) and cached.
 Layout then only counts
 lines, a focus change repaints without re-running the Markdown renderer, a resize re-renders once
-(0.65 s for 500 messages against 3.2 s for live Rich renderables, §2), and Textual's mouse
+(0.65 s for 500 messages against 3.2 s for live Rich renderables, same section), and Textual's mouse
 selection keeps working because the visual is ``Content`` (it returns nothing over a Rich
 renderable). Copying is also available from the keyboard (``y`` / ``c`` in the transcript).
 
@@ -19,9 +19,7 @@ again on each hover or focus change; only the lines on screen are rendered here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from rich.console import Console as RichConsole
@@ -39,9 +37,7 @@ from textual.widget import Widget
 from tui.conversation.tree import BlockKind, VisibleMessage
 from tui.rendering.markdown_render import block_renderable, lines_to_content, render_to_content
 from tui.text.sanitize import clean_line, clean_text
-
-Clock = Callable[[], datetime]
-"""Returns "now"; its tzinfo is the zone message times are shown in."""
+from tui.text.times import Clock, local_now, message_time
 
 ROLE_NAMES: dict[str, str] = {
     "user": "You",
@@ -103,31 +99,6 @@ class _Body:
         if self.rows is None:
             self.rows = self.content.split("\n", allow_blank=True)
         return self.rows
-
-
-def local_now() -> datetime:
-    """The default clock: now, in the local time zone."""
-    return datetime.now().astimezone()
-
-
-def format_time(created: datetime | None, now: datetime) -> str:
-    """A quiet timestamp: "14:02" today, "3 Mar 14:02" this year, "2024-03-03 14:02" before.
-
-    Times are shown in the zone of ``now``; a naive time is taken to be in that zone already.
-    """
-    if created is None:
-        return ""
-    try:
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=now.tzinfo or datetime.now().astimezone().tzinfo)
-        local = created.astimezone(now.tzinfo) if now.tzinfo is not None else created
-        if local.date() == now.date():
-            return local.strftime("%H:%M")
-        if local.year == now.year:
-            return f"{local.day} {local.strftime('%b %H:%M')}"
-        return local.strftime("%Y-%m-%d %H:%M")
-    except (OverflowError, ValueError, OSError):
-        return ""
 
 
 class MessageView(Widget, can_focus=True):
@@ -375,7 +346,7 @@ class MessageView(Widget, can_focus=True):
             name = ROLE_NAMES.get(message.role) or clean_line(message.role, limit=20) or "?"
             header.append(name, role_style)
         meta: list[str] = ["hidden on the web"] if message.hidden else []
-        when = format_time(message.create_time, self._now())
+        when = message_time(message.create_time, self._now())
         if when:
             meta.append(when)
         for part in meta:

@@ -38,7 +38,8 @@ from textual.widgets import Static
 
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import estimate_lines, warm_up
-from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown, local_now
+from tui.text.times import Clock, local_now
+from tui.widgets.message_view import MessageView, RenderedMarkdown
 from tui.widgets.view_factory import ViewFactory, prerender
 
 EMPTY_NO_CONVERSATION = "Select a conversation"

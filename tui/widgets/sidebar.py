@@ -21,8 +21,8 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 
 from tui.api.models import ConversationItem, ConversationPage
-from tui.text.times import local_now
-from tui.widgets.conversation_list import Clock, ConversationList
+from tui.text.times import Clock, local_now
+from tui.widgets.conversation_list import ConversationList
 
 NEAR_END_ROWS = 10
 """Ask for the next page when the cursor comes this close to the last loaded row."""
@@ -131,14 +131,6 @@ class Sidebar(Vertical):
             super().__init__()
             self.conversation_id = conversation_id
             """The id of the conversation to open."""
-
-    class Highlighted(Message):
-        """The cursor moved to another conversation (None when the list is empty)."""
-
-        def __init__(self, conversation_id: str | None) -> None:
-            super().__init__()
-            self.conversation_id = conversation_id
-            """The id of the conversation under the cursor."""
 
     def __init__(
         self,
@@ -334,7 +326,6 @@ class Sidebar(Vertical):
     @on(OptionList.OptionHighlighted, "#sidebar-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self.post_message(self.Highlighted(event.option_id))
         self._check_near_end()
 
     @on(OptionList.OptionSelected, "#sidebar-list")
@@ -361,7 +352,6 @@ class Sidebar(Vertical):
 
     def remove_row(self, conversation_id: str) -> tuple[int, ConversationItem] | None:
         """Take a row out (deleted or archived); returns its position and item for a rollback."""
-        before = self._list.highlighted_id
         removed = self._list.remove_row(conversation_id)
         if removed is None:
             return None
@@ -369,9 +359,6 @@ class Sidebar(Vertical):
         self._next_offset = max(0, self._next_offset - 1)
         if self._total is not None:
             self._total = max(0, self._total - 1)
-        if self._list.highlighted_id != before:
-            # OptionList keeps the cursor index, so no OptionHighlighted says the row changed.
-            self.post_message(self.Highlighted(self._list.highlighted_id))
         self._show_state()
         return removed
 

@@ -2,9 +2,9 @@
 
 Why not Textual's ``Markdown`` widget with ``MarkdownStream``: on a 50 KB reply it stalls the
 event loop for up to a second per frame, because every frame lays out every block widget of the
-document; and ``update(full_text)`` per chunk never finishes (TEXTUAL-research.md §1).
+document; and ``update(full_text)`` per chunk never finishes (docs/TEXTUAL-NOTES.md §1).
 
-What this does instead ("rich-split", measured in §1 and in ``bench/stream_render.py``):
+What this does instead ("rich-split", measured in that section and in ``bench/stream_render.py``):
 
 - :meth:`StreamingReply.append` only stores the delta. A timer renders at most once per frame,
   however many deltas arrived in between.

@@ -14,7 +14,8 @@ from textual.message import Message
 
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import code_blocks
-from tui.widgets.message_view import Clock, MessageView, local_now
+from tui.text.times import Clock, local_now
+from tui.widgets.message_view import MessageView
 from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
 
 __all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript"]
@@ -108,13 +109,11 @@ class Transcript(MessageWindow):
     class BranchRequested(Message):
         """The user asked for another sibling of a message (keys [ / ] or a click on ‹ ›)."""
 
-        def __init__(self, node_id: str, index: int, position: int = -1) -> None:
+        def __init__(self, node_id: str, index: int) -> None:
             self.node_id = node_id
             """The message's first node (``VisibleMessage.node_id``), whose sibling to show."""
             self.index = index
             """The requested 0-based sibling index (already clamped to the siblings that exist)."""
-            self.position = position
-            """Index of the message in the transcript, for :meth:`Transcript.replace_from`."""
             super().__init__()
 
     def __init__(
@@ -126,7 +125,6 @@ class Transcript(MessageWindow):
     ) -> None:
         super().__init__(now=now, id=id, classes=classes)
         self._conversation_id: str | None = None
-        self._title = ""
 
     @property
     def conversation_id(self) -> str | None:
@@ -134,20 +132,14 @@ class Transcript(MessageWindow):
         return self._conversation_id
 
     @property
-    def title(self) -> str:
-        """The title given to :meth:`show` (not sanitised: it is for the app, not the screen)."""
-        return self._title
-
-    @property
     def focused_message(self) -> VisibleMessage | None:
         """The focused message, if any."""
         view = self.focused_view
         return view.message if view is not None else None
 
-    def show(self, messages: list[VisibleMessage], *, conversation_id: str, title: str) -> None:
+    def show(self, messages: list[VisibleMessage], *, conversation_id: str) -> None:
         """Replace the content with ``messages``, showing the newest at the bottom."""
         self._conversation_id = conversation_id
-        self._title = title
         self._empty_text = EMPTY_NO_MESSAGES
         self._messages = list(messages)
         self._open_at_end()
@@ -155,7 +147,6 @@ class Transcript(MessageWindow):
     def clear(self) -> None:
         """Show nothing: the "Select a conversation" state."""
         self._conversation_id = None
-        self._title = ""
         self._empty_text = EMPTY_NO_CONVERSATION
         self._messages = []
         self._open_window(0, 0, at_end=True)
@@ -280,4 +271,4 @@ class Transcript(MessageWindow):
             # Already the first / last version: nothing to switch to.
             self.app.bell()
             return
-        self.post_message(self.BranchRequested(message.node_id, index, view.position))
+        self.post_message(self.BranchRequested(message.node_id, index))

@@ -15,7 +15,8 @@ from rich.terminal_theme import TerminalTheme
 
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import render_console
-from tui.widgets.message_view import Clock, MessageView, RenderedMarkdown
+from tui.text.times import Clock
+from tui.widgets.message_view import MessageView, RenderedMarkdown
 
 
 class ViewFactory:
