@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.api.secret import Secret
 from tui.config import ConfigError, Settings, load_file, resolve
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def start_demo(wire: str) -> DemoHandle:
     return start_demo_server(wire=wire)
 
 
-def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
+def demo_settings(settings: Settings, base_url: str, token: str | Secret) -> Settings:
     """Point ``settings`` at a running demo backend, with its documented token."""
     from dataclasses import replace
 
@@ -161,7 +162,7 @@ def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
         settings,
         base_url=base_url,
         backend_url=base_url + "/backend-api",
-        token=token,
+        token=Secret.of(token),
         token_source="demo",
         demo=True,
     )

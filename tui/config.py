@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.api.secret import Secret
 from tui.paths import config_file
 
 DEFAULT_BASE_URL = "http://127.0.0.1:7999"
@@ -36,8 +37,8 @@ class Settings:
     """The proxy's root URL (``/public-api/...`` lives here)."""
     backend_url: str = ""
     """The ``.../backend-api`` URL; derived from ``base_url`` when empty."""
-    token: str | None = field(default=None, repr=False)
-    """From the environment only (or the keyring, later). Never from the config file."""
+    token: Secret | None = field(default=None, repr=False)
+    """From the environment only (or the keyring, later), masked. Never from the config file."""
     token_source: str = ""
     """Where the token came from: "env:OPENAI_ACCESS_TOKEN", "keyring", "demo", ""."""
     page_size: int = DEFAULT_PAGE_SIZE
@@ -52,6 +53,12 @@ class Settings:
     """Running on the embedded demo backend."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
+
+    def __post_init__(self) -> None:
+        # A token given as a str (tests, the demo) is masked at once: these settings end up in
+        # tracebacks' locals.
+        if self.token is not None and not isinstance(self.token, Secret):
+            object.__setattr__(self, "token", Secret.of(self.token))
 
     @property
     def resolved_backend_url(self) -> str:
@@ -119,7 +126,8 @@ def resolve(
         backend_url=env.get("BACKEND_REVERSE_PROXY") or env.get("OPENAI_API_BACKEND_URL"),
     )
     if token_env:
-        settings = replace(settings, token=env[token_env], token_source=f"env:{token_env}")
+        token = Secret(env[token_env])
+        settings = replace(settings, token=token, token_source=f"env:{token_env}")
 
     flags = dict(flags or {})
     settings = _apply(

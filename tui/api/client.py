@@ -31,6 +31,7 @@ from tui.api.errormap import sanitize
 from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage
+from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.api.transport import ModelT, Transport, require_dict, validate, where
 
@@ -52,7 +53,7 @@ class BackendClient:
     def settings(self) -> ApiSettings:
         return self._transport.settings
 
-    def set_token(self, token: str) -> None:
+    def set_token(self, token: str | Secret) -> None:
         """Use a new access token from the next request on (after the user signs in again)."""
         self._transport.set_token(token)
 

@@ -24,12 +24,11 @@ from tui.api.errors import (
     ServerError,
     TooLongError,
 )
+from tui.text.sanitize import clean_line
 
 MAX_TEXT = 300
 """Longest piece of server text kept in a message."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"\s+")
 # JWTs (access tokens, resume_conversation_token) look like this; a server that echoes one must
 # not get it onto the screen or into a log.
 _JWT = re.compile(r"eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*")
@@ -43,11 +42,8 @@ def sanitize(text: str, secrets: Iterable[str] = (), limit: int = MAX_TEXT) -> s
         if secret:
             text = text.replace(secret, "[redacted]")
     text = _JWT.sub("[redacted]", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+    # The one sanitiser: escapes, controls, bidi and zero-width characters, one line.
+    return clean_line(text, limit=limit)
 
 
 def format_duration(seconds: float) -> str:

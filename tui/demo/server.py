@@ -95,17 +95,25 @@ def start_demo_server(
     *,
     wire: str = DEFAULT_WIRE,
     pace: float = DEFAULT_PACE,
+    token: str = DEMO_TOKEN,
 ) -> DemoServer:
-    """Start a demo backend in a daemon thread; returns once it accepts connections."""
-    return serve_socket(listening_socket(host, port), wire=wire, pace=pace)
+    """Start a demo backend in a daemon thread; returns once it accepts connections.
+
+    ``token``: the bearer token it accepts (tests of secrecy use one of their own).
+    """
+    return serve_socket(listening_socket(host, port), wire=wire, pace=pace, token=token)
 
 
 def serve_socket(
-    sock: socket.socket, *, wire: str = DEFAULT_WIRE, pace: float = DEFAULT_PACE
+    sock: socket.socket,
+    *,
+    wire: str = DEFAULT_WIRE,
+    pace: float = DEFAULT_PACE,
+    token: str = DEMO_TOKEN,
 ) -> DemoServer:
     """Serve the demo backend on an already listening socket (closed when the server stops)."""
     try:
-        server = DemoServer(sock, wire=wire, pace=pace)
+        server = DemoServer(sock, wire=wire, pace=pace, token=token)
     except BaseException:
         sock.close()
         raise
