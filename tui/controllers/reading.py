@@ -32,8 +32,6 @@ class History:
         """The open conversation, if any."""
         self.branches = BranchMemory()
         """The branch picked per conversation, kept while the app runs."""
-        self.archived = False
-        """Whether the sidebar shows the archived list."""
         self.ready = False
         """True once the client has a token: list pages are fetched only then."""
         self._open_after_sign_in: str | None = None
@@ -42,6 +40,12 @@ class History:
     @property
     def app(self) -> BackchatApp:
         return self.screen.backchat
+
+    @property
+    def archived(self) -> bool:
+        """Whether the rows the sidebar shows are the archived list (a failed switch keeps the
+        old list on screen, so the sidebar is asked, not remembered here)."""
+        return self.screen.sidebar.shown_archived
 
     @property
     def open_id(self) -> str | None:
@@ -67,7 +71,8 @@ class History:
                 )
             except ApiError as error:
                 self.screen.sidebar.page_failed()
-                self.app.report_error(error, "Loading conversations")
+                what = "archived conversations" if archived else "conversations"
+                self.app.report_error(error, f"Loading {what} (the list shown stays)")
                 return
             self.screen.sidebar.add_page(page, archived=archived)
 
@@ -98,8 +103,8 @@ class History:
         self.screen.run_worker(fetch_all(), group="list-page", exclusive=True)
 
     def toggle_archived(self) -> None:
-        self.archived = not self.archived
-        self.screen.sidebar.archived = self.archived  # the sidebar restarts and asks for page 0
+        # The sidebar asks for the other list's first page and shows it once it arrives.
+        self.screen.sidebar.archived = not self.archived
 
     def resume(self) -> None:
         """Signed in again after a 401: keep the list as it is and fetch what failed."""
