@@ -51,6 +51,8 @@ class Settings:
     """Binding id → key(s), from the ``[keymap]`` table."""
     demo: bool = False
     """Running on the embedded demo backend."""
+    slow_notice_after: float = 5.0
+    """Seconds without a word from the server before the app says it is still waiting."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
 

@@ -133,11 +133,15 @@ class BackendClient:
         params = {"offset": str(offset), "limit": str(limit), "order": order}
         if is_archived is not None:
             params["is_archived"] = "true" if is_archived else "false"
-        return await self._get(ConversationPage, self._backend("conversations"), params)
+        url = self._backend("conversations")
+        data = await self._transport.call("GET", url, params=params)
+        return validate(ConversationPage, _required(data, "items", url), url)
 
     async def conversation(self, conversation_id: str) -> Conversation:
         """``GET /conversation/{id}``: the whole mapping tree."""
-        return await self._get(Conversation, self._conversation_url(conversation_id))
+        url = self._conversation_url(conversation_id)
+        data = await self._transport.call("GET", url)
+        return validate(Conversation, _required(data, "mapping", url), url)
 
     async def delete_conversation(self, conversation_id: str) -> ActionResult:
         """Soft delete (``PATCH {"is_visible": false}``); the server cannot undo it."""
@@ -178,7 +182,14 @@ class BackendClient:
 
     async def _patch(self, conversation_id: str, body: dict[str, Any]) -> ActionResult:
         url = self._conversation_url(conversation_id)
-        return validate(ActionResult, await self._transport.call("PATCH", url, body=body), url)
+        result = validate(ActionResult, await self._transport.call("PATCH", url, body=body), url)
+        if not result.success:
+            # A 200 without "success": true (an error object, say) did not change anything.
+            said = _said(result.model_extra or {})
+            raise MalformedResponseError(
+                f"The server did not confirm the change{f': {said}' if said else '.'}"
+            )
+        return result
 
     # -- the reply stream -----------------------------------------------------------------------
 
@@ -328,6 +339,32 @@ def _collect(result: SendResult, event: StreamEvent) -> None:
         result.finish_type = event.finish_type or "interrupted"
     elif event.kind is EventKind.DONE:
         result.finish_type = event.finish_type
+
+
+def _required(data: Any, field: str, url: str) -> Any:
+    """``data`` if it is an object with ``field``; else the error it stands for.
+
+    A 200 whose body is an error object (``{"detail": ...}``) must not read as an empty list
+    or an empty conversation: that would wipe what the reader sees.
+    """
+    if isinstance(data, dict) and field in data:
+        return data
+    said = _said(data) if isinstance(data, dict) else ""
+    where = httpx.URL(url).path
+    raise MalformedResponseError(
+        f"The reply from {where} has no {field}{f': the server said “{said}”' if said else '.'}"
+    )
+
+
+def _said(data: Mapping[str, Any]) -> str:
+    """The server's own words in an error object (``detail``, ``error`` or ``message``)."""
+    for key in ("detail", "error", "message"):
+        value = data.get(key)
+        if isinstance(value, dict):
+            value = value.get("message") or value.get("detail")
+        if isinstance(value, str) and value.strip():
+            return sanitize(value, limit=200)
+    return ""
 
 
 def _segment(value: str) -> str:

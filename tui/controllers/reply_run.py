@@ -26,6 +26,7 @@ from tui.api.errors import (
     TooLongError,
 )
 from tui.api.events import EventKind, StreamEvent
+from tui.api.models import Conversation
 from tui.text.sanitize import clean_line
 from tui.widgets.message_view import FINISH_NOTES
 from tui.widgets.streaming import StreamingReply
@@ -98,6 +99,8 @@ class ReplyRun:
         self._following_checked = False
         self._mark: str | None = None
         self._title: str | None = None
+        self._heard = False
+        """Whether the server has sent any event yet."""
 
     async def run(self) -> None:
         """The stream worker: stream, then settle (a stop settles in a worker of its own)."""
@@ -123,6 +126,19 @@ class ReplyRun:
             self.failed_before_stream(error)
             return
         except asyncio.CancelledError:
+            if not self._heard:
+                # Stopped before the server said a word (it stalled): like a failure before
+                # the stream, everything goes back as it was, the prompt into the composer.
+                chat.screen.composer.busy = False
+                self.phase = "done"
+                self._put_back()
+                chat.app.notify(
+                    "Stopped before the server answered; your prompt is back in the box. "
+                    "The server may still have received it: ctrl+r shows what it holds.",
+                    title="Not sent",
+                    markup=False,
+                )
+                raise
             # Stop: keep the partial reply; settle in a new worker, this one is being cancelled.
             self.outcome.stopped = True
             self.reply.finish(status="stopped", note=FINISH_NOTES["stopped"][1])
@@ -135,6 +151,7 @@ class ReplyRun:
 
     def apply(self, event: StreamEvent) -> None:
         """Fold one stream event into the live reply and the outcome."""
+        self._heard = True
         outcome = self.outcome
         if event.conversation_id:
             outcome.conversation_id = event.conversation_id
@@ -166,6 +183,10 @@ class ReplyRun:
 
     def failed_before_stream(self, error: ApiError) -> None:
         """Nothing was streamed: put everything back as it was, prompt included."""
+        self._put_back()
+        self.chat.app.report_error(error, advice(error))
+
+    def _put_back(self) -> None:
         chat = self.chat
         self.reply.remove()
         transcript = chat.screen.transcript
@@ -178,7 +199,6 @@ class ReplyRun:
         if self.shown_prompt is not None and not composer.text.strip():
             composer.text = self.shown_prompt
             composer.move_cursor(composer.document.end)
-        chat.app.report_error(error, advice(error))
 
     async def settle(self) -> None:
         """The stream ended (finished, broke or was stopped): show the server's tree.
@@ -253,6 +273,14 @@ class ReplyRun:
         if self._superseded():
             return None
         kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
+        if (
+            kept
+            and outcome.broken
+            and len(_stored(conversation, outcome.message_id)) < len(reply.text.strip())
+        ):
+            # The server has the reply's node but not (yet) what arrived of it, e.g. a stop
+            # while it stalled: the partial text on screen is the better copy, so it stays.
+            kept = False
         if kept:
             history.branches.remember(cid, outcome.message_id or "")
         elif request.message_id and request.message_id in conversation.mapping:
@@ -345,3 +373,11 @@ def duration(seconds: float) -> str:
     if minutes < 90:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60} min"
+
+
+def _stored(conversation: Conversation, node_id: str | None) -> str:
+    """The text parts the server holds for one message ("" when it holds none)."""
+    node = conversation.mapping.get(node_id or "")
+    message = node.message if node is not None else None
+    parts = message.content.parts if message is not None else None
+    return "".join(part for part in parts or [] if isinstance(part, str)).strip()

@@ -111,6 +111,8 @@ class Turn:
     prompt: str
     fault: str | None
     owner: object = field(default_factory=object)
+    stall: Callable[[], None] | None = None
+    """Blocks until the demo's stalls are released (``stall_mid_stream``); run in a thread."""
 
 
 def plan(state: DemoState, body: Json) -> Turn | JSONResponse:
@@ -276,6 +278,11 @@ async def stream(
                 state.end_stream(turn.owner)
                 yield wire.DONE
                 return
+            if turn.fault == "stream_without_done" and position == max(1, len(chunks) // 2):
+                return  # the response ends cleanly, mid-reply: no finish, no [DONE]
+            stall = turn.stall if turn.fault == "stall_mid_stream" else None
+            if stall is not None and position == max(1, len(chunks) // 3):
+                await anyio.to_thread.run_sync(stall)
             text += chunk
             last = position == len(chunks) - 1
             if v1 and last:
@@ -329,6 +336,7 @@ async def handle(state: DemoState, faults: Faults, config: DemoConfig, body: Any
         return planned
     planned.owner = owner
     planned.fault = faults.take("send", STREAM_FAULTS)
+    planned.stall = faults.wait_if_stalled
     wants_v1 = "v1" in (body.get("supported_encodings") or [])
     v1 = config.wire == "v1" or (config.wire == "auto" and wants_v1)
     return SseResponse(stream(state, config, planned, v1), lambda: state.end_stream(owner))
