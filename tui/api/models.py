@@ -173,6 +173,24 @@ class Conversation(ApiModel):
     is_archived: bool | None = None
     default_model_slug: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _odd_fields(cls, data: Any) -> Any:
+        """A field of an odd shape is dropped (a number as a title is kept as text): one odd
+        field must not make the whole conversation unopenable."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        title = data.get("title")
+        if isinstance(title, int | float) and not isinstance(title, bool):
+            data["title"] = str(title)
+        for key in ("title", "current_node", "conversation_id", "id", "default_model_slug"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                data.pop(key)
+        if data.get("is_archived") is not None and not isinstance(data["is_archived"], bool):
+            data.pop("is_archived")
+        return data
+
     @field_validator("create_time", "update_time", mode="before")
     @classmethod
     def _timestamps(cls, value: Any) -> datetime | None:
