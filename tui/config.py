@@ -113,6 +113,7 @@ def resolve(
         page_size=data.get("page_size"),
         model=data.get("model"),
         theme=data.get("theme"),
+        slow_notice_after=data.get("slow_notice_after"),
     )
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
@@ -154,6 +155,8 @@ def _apply(settings: Settings, **values: Any) -> Settings:
             continue
         if name == "page_size":
             value = _page_size(value)
+        elif name == "slow_notice_after":
+            value = _seconds(name, value)
         elif name in {"base_url", "backend_url"}:
             value = _url(name, value)
         elif not isinstance(value, str):
@@ -170,6 +173,12 @@ def _page_size(value: Any) -> int:
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ConfigError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
     return size
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return float(value)
 
 
 def _url(name: str, value: Any) -> str:
