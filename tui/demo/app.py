@@ -99,7 +99,7 @@ class DemoApi:
             if fault is not None:
                 return fault_response(fault)
             if self.faults.take(kind, (STALL,)) is not None:
-                await anyio.to_thread.run_sync(self.faults.wait_if_stalled)
+                await self.faults.stall()
             canned, reply = self.faults.take_json(kind, path)
             if canned:
                 return JSONResponse(reply)

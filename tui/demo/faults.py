@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+import anyio
+
 STATUS_FAULTS = (
     "rate_limit_concurrent",
     "rate_limit_model_cap",
@@ -51,6 +53,9 @@ FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS + SHAPE_FAULTS + (STALL,)
 
 KINDS = ("any", "send", "read", "write")
 """``send``: POST /conversation; ``read``: GETs; ``write``: PATCH and the other POSTs."""
+
+STALL_POLL = 0.005
+"""Seconds between two looks at whether a stall was released."""
 
 HOLD_LIMIT = 30.0
 """Seconds a held request waits at most, so a test that forgets to release cannot hang."""
@@ -137,13 +142,21 @@ class Faults:
                     return hold
         return None
 
-    def wait_if_stalled(self) -> None:
-        """The server's side of ``stall``: wait until released (at most :data:`HOLD_LIMIT`)."""
+    async def stall(self) -> None:
+        """The server's side of ``stall``: wait until released (at most :data:`HOLD_LIMIT`).
+
+        Polls on the server's loop rather than blocking a worker thread: a thread that exits
+        later would free objects under a test that counts the collector's frozen objects.
+        """
         with self._lock:
             self._stalled += 1
             released = self._stall_released
         try:
-            released.wait(HOLD_LIMIT)
+            with anyio.move_on_after(HOLD_LIMIT):
+                # A threading.Event: the release comes from another thread (the test's),
+                # which an anyio.Event does not allow.
+                while not released.is_set():  # noqa: ASYNC110
+                    await anyio.sleep(STALL_POLL)
         finally:
             with self._lock:
                 self._stalled -= 1

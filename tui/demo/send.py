@@ -11,7 +11,7 @@ it ends (finished, dropped, cut short, or the client went away).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,8 +111,8 @@ class Turn:
     prompt: str
     fault: str | None
     owner: object = field(default_factory=object)
-    stall: Callable[[], None] | None = None
-    """Blocks until the demo's stalls are released (``stall_mid_stream``); run in a thread."""
+    stall: Callable[[], Awaitable[None]] | None = None
+    """Waits until the demo's stalls are released (``stall_mid_stream``)."""
 
 
 def plan(state: DemoState, body: Json) -> Turn | JSONResponse:
@@ -282,7 +282,7 @@ async def stream(
                 return  # the response ends cleanly, mid-reply: no finish, no [DONE]
             stall = turn.stall if turn.fault == "stall_mid_stream" else None
             if stall is not None and position == max(1, len(chunks) // 3):
-                await anyio.to_thread.run_sync(stall)
+                await stall()
             text += chunk
             last = position == len(chunks) - 1
             if v1 and last:
@@ -336,7 +336,7 @@ async def handle(state: DemoState, faults: Faults, config: DemoConfig, body: Any
         return planned
     planned.owner = owner
     planned.fault = faults.take("send", STREAM_FAULTS)
-    planned.stall = faults.wait_if_stalled
+    planned.stall = faults.stall
     wants_v1 = "v1" in (body.get("supported_encodings") or [])
     v1 = config.wire == "v1" or (config.wire == "auto" and wants_v1)
     return SseResponse(stream(state, config, planned, v1), lambda: state.end_stream(owner))
