@@ -283,7 +283,9 @@ def test_settle_heap_sets_the_live_heap_aside_but_not_while_streaming() -> None:
     try:
         frozen_while_streaming = gc.get_freeze_count()
         settle_heap()  # a streaming heap is not settled: nothing happens
-        assert gc.get_freeze_count() == frozen_while_streaming
+        # Nothing newly frozen. (Not "=="): a thread of an earlier test that ends meanwhile,
+        # such as an idle anyio worker after its 10 s, frees frozen objects and lowers the count.
+        assert gc.get_freeze_count() <= frozen_while_streaming
     finally:
         end_streaming_gc()
     # The last stream's end unfroze, collected and froze what was left.
