@@ -16,6 +16,7 @@ from typing import Any
 
 from bench._common import emit, peak_rss_mib
 from tui.api import ApiSettings, BackendClient, EventKind
+from tui.api.secret import Secret
 from tui.demo.server import start_demo_server
 
 CALLS = 300
@@ -78,7 +79,7 @@ async def _measure(settings: ApiSettings) -> dict[str, Any]:
 def main() -> None:
     server = start_demo_server(pace=0)
     try:
-        settings = ApiSettings(base_url=server.base_url, token=server.token)
+        settings = ApiSettings(base_url=server.base_url, token=Secret(server.token))
         results = asyncio.run(_measure(settings))
     finally:
         server.stop()

@@ -69,3 +69,10 @@ def test_keymap_from_file() -> None:
 )
 def test_insecure_transport(url: str, insecure: bool) -> None:
     assert resolve(flags={"base_url": url}, env={}).insecure_transport is insecure
+
+
+def test_slow_notice_after_from_the_file() -> None:
+    assert resolve(file_data={}, env={}).slow_notice_after == 5.0
+    assert resolve(file_data={"slow_notice_after": 2}, env={}).slow_notice_after == 2.0
+    with pytest.raises(ConfigError, match="slow_notice_after"):
+        resolve(file_data={"slow_notice_after": "soon"}, env={})

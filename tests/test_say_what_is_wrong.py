@@ -7,7 +7,12 @@ import pytest
 from tui import __version__
 from tui.__main__ import main
 from tui.config import file_keys, resolve
-from tui.keymap_check import key_problem, keymap_problems, known_binding_ids, start_up_warning
+from tui.screens.keymap_check import (
+    key_problem,
+    keymap_problems,
+    known_binding_ids,
+    start_up_warning,
+)
 
 
 def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:

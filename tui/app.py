@@ -23,6 +23,7 @@ from textual.widgets import Input
 
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError
+from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.auth import credentials
 from tui.config import Settings, demo_settings
@@ -95,7 +96,7 @@ class BackchatApp(App[None]):
             ApiSettings(
                 base_url=settings.base_url,
                 backend_url=settings.resolved_backend_url,
-                token=settings.token or "",
+                token=Secret.of(settings.token),
             )
         )
         """The one API client; its token is replaced after a sign-in."""
@@ -138,7 +139,7 @@ class BackchatApp(App[None]):
 
     def _warn_about_settings(self) -> None:
         """One warning listing each unknown setting, keymap id and key name (the app runs on)."""
-        from tui.keymap_check import start_up_warning
+        from tui.screens.keymap_check import start_up_warning
 
         warning = start_up_warning(self.settings.warnings, self.settings.keymap, type(self))
         if warning:
@@ -202,7 +203,7 @@ class BackchatApp(App[None]):
         return self.settings.resolved_backend_url
 
     def _token_from_keyring(self) -> None:
-        token: str | None = None
+        token: Secret | None = None
         if self.use_keyring:
             try:
                 token = credentials.load_token(self.keyring_account)
@@ -210,7 +211,7 @@ class BackchatApp(App[None]):
                 self.keyring_note = str(error)
         self.call_from_thread(self._keyring_checked, token)
 
-    def _keyring_checked(self, token: str | None) -> None:
+    def _keyring_checked(self, token: Secret | None) -> None:
         if token:
             self.client.set_token(token)
             self.main.signed_in()
@@ -250,7 +251,9 @@ class BackchatApp(App[None]):
             await probe.aclose()
         return None
 
-    def _signed_in(self, token: str | None) -> None:
+    def _signed_in(self, pasted: str | None) -> None:
+        token = Secret.of(pasted)
+        del pasted  # from here on only the masked form is around
         if not token:
             if not self.client.settings.has_token:
                 self.exit()
@@ -261,7 +264,7 @@ class BackchatApp(App[None]):
             self.run_worker(lambda: self._store_token(token), thread=True, group="signin")
         self.main.signed_in()
 
-    def _store_token(self, token: str) -> None:
+    def _store_token(self, token: Secret) -> None:
         try:
             credentials.save_token(self.keyring_account, token)
         except credentials.KeyringUnavailable as error:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.api.secret import Secret
 from tui.paths import config_file
 
 DEFAULT_BASE_URL = "http://127.0.0.1:7999"
@@ -40,8 +41,8 @@ class Settings:
     """The proxy's root URL (``/public-api/...`` lives here)."""
     backend_url: str = ""
     """The ``.../backend-api`` URL; derived from ``base_url`` when empty."""
-    token: str | None = field(default=None, repr=False)
-    """From the environment only (or the keyring, later). Never from the config file."""
+    token: Secret | None = field(default=None, repr=False)
+    """From the environment only (or the keyring, later), masked. Never from the config file."""
     token_source: str = ""
     """Where the token came from: "env:OPENAI_ACCESS_TOKEN", "keyring", "demo", ""."""
     page_size: int = DEFAULT_PAGE_SIZE
@@ -54,10 +55,18 @@ class Settings:
     """Binding id → key(s), from the ``[keymap]`` table."""
     demo: bool = False
     """Running on the embedded demo backend."""
+    slow_notice_after: float = 5.0
+    """Seconds without a word from the server before the app says it is still waiting."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
     warnings: tuple[str, ...] = ()
     """Problems that do not stop the app (unknown settings): shown once at start."""
+
+    def __post_init__(self) -> None:
+        # A token given as a str (tests, the demo) is masked at once: these settings end up in
+        # tracebacks' locals.
+        if self.token is not None and not isinstance(self.token, Secret):
+            object.__setattr__(self, "token", Secret.of(self.token))
 
     @property
     def resolved_backend_url(self) -> str:
@@ -110,6 +119,7 @@ def resolve(
         page_size=data.get("page_size"),
         model=data.get("model"),
         theme=data.get("theme"),
+        slow_notice_after=data.get("slow_notice_after"),
     )
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
@@ -125,7 +135,8 @@ def resolve(
         backend_url=env.get("BACKEND_REVERSE_PROXY") or env.get("OPENAI_API_BACKEND_URL"),
     )
     if token_env:
-        settings = replace(settings, token=env[token_env], token_source=f"env:{token_env}")
+        token = Secret(env[token_env])
+        settings = replace(settings, token=token, token_source=f"env:{token_env}")
 
     flags = dict(flags or {})
     settings = _apply(
@@ -164,6 +175,8 @@ def _apply(settings: Settings, **values: Any) -> Settings:
             continue
         if name == "page_size":
             value = _page_size(value)
+        elif name == "slow_notice_after":
+            value = _seconds(name, value)
         elif name in {"base_url", "backend_url"}:
             value = _url(name, value)
         elif not isinstance(value, str):
@@ -172,13 +185,13 @@ def _apply(settings: Settings, **values: Any) -> Settings:
     return replace(settings, **changes) if changes else settings
 
 
-def demo_settings(settings: Settings, base_url: str, token: str) -> Settings:
+def demo_settings(settings: Settings, base_url: str, token: str | Secret) -> Settings:
     """``settings`` pointed at a running demo backend, with the demo's documented token."""
     return replace(
         settings,
         base_url=base_url,
         backend_url=base_url + "/backend-api",
-        token=token,
+        token=Secret.of(token),
         token_source="demo",
         demo=True,
     )
@@ -192,6 +205,12 @@ def _page_size(value: Any) -> int:
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ConfigError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
     return size
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return float(value)
 
 
 def _url(name: str, value: Any) -> str:

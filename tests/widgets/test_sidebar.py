@@ -464,24 +464,73 @@ async def test_rename_remove_insert_and_move_to_top() -> None:
 
 
 @pytest.mark.anyio
-async def test_archived_toggle_resets_and_ignores_late_pages() -> None:
+async def test_archived_toggle_keeps_the_rows_until_its_page_and_ignores_late_pages() -> None:
     app = Harness()
     async with app.run_test(size=SIZE) as pilot:
         sidebar = await start(app, page(0, 10, total=10))
         sidebar.archived = True
         await pilot.pause()
-        assert header(app).startswith("Archived")
-        assert sidebar.visible_ids == []
+        # Until the archived list arrives, the old rows (and their header) stay.
+        assert header(app) == "Conversations · 10 · loading archived…"
+        assert sidebar.loaded == 10
+        assert not sidebar.shown_archived
         assert app.pages_wanted() == [(0, False), (0, True)]
         sidebar.add_page(page(10, 5, total=15), archived=False)  # late, for the other list
-        assert sidebar.loaded == 0
+        assert sidebar.loaded == 10
         sidebar.add_page(page(0, 3, total=3), archived=True)
         await pilot.pause()
         assert header(app) == "Archived · 3"
+        assert sidebar.shown_archived
         sidebar.reset(archived=False)
         await pilot.pause()
         assert app.pages_wanted()[-1] == (0, False)
-        assert header(app).startswith("Conversations")
+        assert header(app).startswith("Archived")  # still the rows it shows
+        sidebar.add_page(page(0, 4, total=4), archived=False)
+        await pilot.pause()
+        assert header(app) == "Conversations · 4"
+
+
+@pytest.mark.anyio
+async def test_a_failed_switch_or_refresh_keeps_rows_cursor_and_list() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        sidebar = await start(app, page(0, 10, total=10))
+        await pilot.press("down", "down", "down")
+        before = sidebar.visible_ids
+        assert sidebar.highlighted_id == "c3"
+        sidebar.archived = True
+        await pilot.pause()
+        sidebar.page_failed()
+        await pilot.pause()
+        assert sidebar.visible_ids == before
+        assert sidebar.highlighted_id == "c3"
+        assert not sidebar.archived  # the switch did not happen
+        assert header(app) == "Conversations · 10 · load failed"
+        # A refresh that fails keeps them too; a retry asks for the refresh again.
+        sidebar.reset()
+        await pilot.pause()
+        assert header(app) == "Conversations · 10 · loading…"
+        sidebar.page_failed()
+        sidebar.retry()
+        await pilot.pause()
+        assert app.pages_wanted()[-3:] == [(0, True), (0, False), (0, False)]
+        assert sidebar.highlighted_id == "c3"
+        # When the refresh does come, the cursor stays on its conversation.
+        sidebar.add_page(page(0, 12, total=12))
+        await pilot.pause()
+        assert sidebar.loaded == 12
+        assert sidebar.highlighted_id == "c3"
+
+
+@pytest.mark.anyio
+async def test_unreadable_rows_are_counted_in_the_list_status() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        raw = {"items": [{"id": "c1", "title": "Fine"}, {"title": "no id"}], "total": 2}
+        sidebar = await start(app, ConversationPage.model_validate(raw))
+        await pilot.pause()
+        assert sidebar.visible_ids == ["c1"]
+        assert count_line(app) == "1 conversation could not be read"
 
 
 @pytest.mark.anyio

@@ -282,10 +282,11 @@ def test_settle_heap_sets_the_live_heap_aside_but_not_while_streaming() -> None:
     begin_streaming_gc()
     try:
         frozen_while_streaming = gc.get_freeze_count()
-        fresh = [[] for _ in range(1000)]  # made after the freeze: a settle would freeze them
+        _fresh = [[] for _ in range(1000)]  # made after the freeze: a settle would freeze them
         settle_heap()  # a streaming heap is not settled: nothing happens
-        # Not ==: another thread (the session's demo server) may free frozen objects meanwhile.
-        assert gc.get_freeze_count() < frozen_while_streaming + len(fresh)
+        # Nothing newly frozen. (Not "=="): a thread of an earlier test that ends meanwhile,
+        # such as an idle anyio worker after its 10 s, frees frozen objects and lowers the count.
+        assert gc.get_freeze_count() <= frozen_while_streaming
     finally:
         end_streaming_gc()
     # The last stream's end unfroze, collected and froze what was left.

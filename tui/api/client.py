@@ -32,6 +32,7 @@ from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage
 from tui.api.search_models import SearchPage
+from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.api.transport import ModelT, Transport, require_dict, validate, where
 
@@ -53,7 +54,7 @@ class BackendClient:
     def settings(self) -> ApiSettings:
         return self._transport.settings
 
-    def set_token(self, token: str) -> None:
+    def set_token(self, token: str | Secret) -> None:
         """Use a new access token from the next request on (after the user signs in again)."""
         self._transport.set_token(token)
 
@@ -133,11 +134,15 @@ class BackendClient:
         params = {"offset": str(offset), "limit": str(limit), "order": order}
         if is_archived is not None:
             params["is_archived"] = "true" if is_archived else "false"
-        return await self._get(ConversationPage, self._backend("conversations"), params)
+        url = self._backend("conversations")
+        data = await self._transport.call("GET", url, params=params)
+        return validate(ConversationPage, _required(data, "items", url), url)
 
     async def conversation(self, conversation_id: str) -> Conversation:
         """``GET /conversation/{id}``: the whole mapping tree."""
-        return await self._get(Conversation, self._conversation_url(conversation_id))
+        url = self._conversation_url(conversation_id)
+        data = await self._transport.call("GET", url)
+        return validate(Conversation, _required(data, "mapping", url), url)
 
     async def conversation_bytes(self, conversation_id: str) -> bytes:
         """``GET /conversation/{id}`` as the exact bytes the server sent (for the local store).
@@ -203,7 +208,14 @@ class BackendClient:
 
     async def _patch(self, conversation_id: str, body: dict[str, Any]) -> ActionResult:
         url = self._conversation_url(conversation_id)
-        return validate(ActionResult, await self._transport.call("PATCH", url, body=body), url)
+        result = validate(ActionResult, await self._transport.call("PATCH", url, body=body), url)
+        if not result.success:
+            # A 200 without "success": true (an error object, say) did not change anything.
+            said = _said(result.model_extra or {})
+            raise MalformedResponseError(
+                f"The server did not confirm the change{f': {said}' if said else '.'}"
+            )
+        return result
 
     # -- the reply stream -----------------------------------------------------------------------
 
@@ -359,6 +371,32 @@ def _looks_like_object(body: bytes) -> bool:
     """Cheap check that ``body`` is a JSON object (full parsing is the caller's business)."""
     stripped = body.lstrip(b" \t\r\n\xef\xbb\xbf")
     return stripped.startswith(b"{") and body.rstrip().endswith(b"}")
+
+
+def _required(data: Any, field: str, url: str) -> Any:
+    """``data`` if it is an object with ``field``; else the error it stands for.
+
+    A 200 whose body is an error object (``{"detail": ...}``) must not read as an empty list
+    or an empty conversation: that would wipe what the reader sees.
+    """
+    if isinstance(data, dict) and field in data:
+        return data
+    said = _said(data) if isinstance(data, dict) else ""
+    where = httpx.URL(url).path
+    raise MalformedResponseError(
+        f"The reply from {where} has no {field}{f': the server said “{said}”' if said else '.'}"
+    )
+
+
+def _said(data: Mapping[str, Any]) -> str:
+    """The server's own words in an error object (``detail``, ``error`` or ``message``)."""
+    for key in ("detail", "error", "message"):
+        value = data.get(key)
+        if isinstance(value, dict):
+            value = value.get("message") or value.get("detail")
+        if isinstance(value, str) and value.strip():
+            return sanitize(value, limit=200)
+    return ""
 
 
 def _segment(value: str) -> str:

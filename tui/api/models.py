@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tui.api.unreadable import describe_problem, placeholder_message
 
 
 class ApiModel(BaseModel):
@@ -171,6 +173,24 @@ class Conversation(ApiModel):
     is_archived: bool | None = None
     default_model_slug: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _odd_fields(cls, data: Any) -> Any:
+        """A field of an odd shape is dropped (a number as a title is kept as text): one odd
+        field must not make the whole conversation unopenable."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        title = data.get("title")
+        if isinstance(title, int | float) and not isinstance(title, bool):
+            data["title"] = str(title)
+        for key in ("title", "current_node", "conversation_id", "id", "default_model_slug"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                data.pop(key)
+        if data.get("is_archived") is not None and not isinstance(data["is_archived"], bool):
+            data.pop("is_archived")
+        return data
+
     @field_validator("create_time", "update_time", mode="before")
     @classmethod
     def _timestamps(cls, value: Any) -> datetime | None:
@@ -179,15 +199,25 @@ class Conversation(ApiModel):
     @field_validator("mapping", mode="before")
     @classmethod
     def _mapping(cls, value: Any) -> Any:
-        """A null mapping (list endpoints) is an empty tree; nodes missing their id get the key."""
+        """A null mapping (list endpoints) is an empty tree; nodes missing their id get the key.
+
+        Each message is read on its own: one that does not fit becomes a placeholder that says
+        what could not be read (see :mod:`tui.api.unreadable`), and the rest of the tree stays.
+        """
         if not isinstance(value, dict):
             return {}
         fixed: dict[str, Any] = {}
         for key, node in value.items():
-            if not isinstance(node, dict):
+            if not isinstance(node, dict) or not isinstance(key, str):
                 continue
-            if not node.get("id"):
-                node = {**node, "id": key}
+            node = dict(node)
+            if not isinstance(node.get("id"), str) or not node["id"]:
+                node["id"] = key
+            if node.get("parent") is not None and not isinstance(node["parent"], str):
+                node["parent"] = None  # unusable link: the node hangs loose, the tree copes
+            message = node.get("message")
+            if message is not None:
+                node["message"] = _read_message(message, node["id"])
             fixed[key] = node
         return fixed
 
@@ -206,6 +236,14 @@ class ConversationItem(ApiModel):
     update_time: datetime | None = None
     is_archived: bool | None = None
 
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, value: Any) -> Any:
+        """A number as a title is shown as that number; an object or a list is not a title."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
     @field_validator("create_time", "update_time", mode="before")
     @classmethod
     def _timestamps(cls, value: Any) -> datetime | None:
@@ -216,8 +254,40 @@ class ConversationPage(ApiModel):
     """``GET /conversations``: one page of the list."""
 
     items: list[ConversationItem] = Field(default_factory=list)
+    unreadable: int = 0
+    """How many rows of this page could not be read and were left out (not a server field)."""
     total: int | None = None
     """Null on some 2025+ lists."""
     limit: int = 0
     offset: int = 0
     has_missing_conversations: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_one_by_one(cls, data: Any) -> Any:
+        """Read each row on its own: one that does not fit is counted, not fatal to the page."""
+        if not isinstance(data, dict):
+            return data
+        rows = data.get("items")
+        if rows is None:
+            return {**data, "items": []}
+        if not isinstance(rows, list):
+            return data
+        items: list[ConversationItem] = []
+        unreadable = 0
+        for row in rows:
+            try:
+                items.append(ConversationItem.model_validate(row))
+            except ValidationError:
+                unreadable += 1
+        return {**data, "items": items, "unreadable": unreadable}
+
+
+def _read_message(raw: Any, node_id: str) -> Message:
+    """``raw`` as a Message, or the placeholder that says why it could not be read."""
+    try:
+        return Message.model_validate(raw)
+    except ValidationError as error:
+        problem = describe_problem(raw, error.errors(include_url=False, include_input=True))
+    # Outside the except block: the error quotes the input, which is not kept around.
+    return Message.model_validate(placeholder_message(raw, node_id, problem))

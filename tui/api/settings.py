@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tui import __version__
+from tui.api.secret import Secret
 
 BACKEND_SUFFIX = "/backend-api"
 """The path a proxy serves the backend-api under, relative to its root."""
@@ -37,8 +38,9 @@ class ApiSettings:
     """The proxy's root (``https://ninja.example``): ``/public-api/...`` hangs off it."""
     backend_url: str = ""
     """The backend-api root (``https://ninja.example/backend-api``); derived if empty."""
-    token: str = field(default="", repr=False)
-    """The ChatGPT access token (a JWT). Empty means no ``Authorization`` header. Never printed."""
+    token: Secret = field(default_factory=Secret, repr=False)
+    """The ChatGPT access token (a JWT), masked; a ``str`` given here is wrapped. Empty means no
+    ``Authorization`` header."""
     account_id: str | None = None
     """Sent as ``Chatgpt-Account-Id`` for team/workspace accounts; None for personal ones."""
     user_agent: str = f"backchat/{__version__}"
@@ -66,7 +68,7 @@ class ApiSettings:
             base = base.removesuffix(BACKEND_SUFFIX)
         object.__setattr__(self, "base_url", base)
         object.__setattr__(self, "backend_url", backend or base + BACKEND_SUFFIX)
-        object.__setattr__(self, "token", self.token.strip())
+        object.__setattr__(self, "token", Secret.of(self.token))
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if self.connect_timeout <= 0 or self.request_timeout <= 0:
@@ -86,7 +88,7 @@ class ApiSettings:
         *,
         base_url: str | None = None,
         backend_url: str | None = None,
-        token: str | None = None,
+        token: str | Secret | None = None,
         env: Mapping[str, str] | None = None,
         **options: object,
     ) -> ApiSettings:
@@ -132,6 +134,6 @@ class ApiSettings:
         return cls(
             base_url=base,
             backend_url=backend or "",
-            token=chosen_token or "",
+            token=Secret.of(chosen_token),
             **options,  # type: ignore[arg-type]
         )

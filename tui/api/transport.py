@@ -21,6 +21,7 @@ from tui.api._httpx import httpx
 from tui.api.error_body import sanitize
 from tui.api.errormap import error_from_response
 from tui.api.errors import ApiError, MalformedResponseError, NetworkError, RateLimitError
+from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.text.times import format_duration
 
@@ -45,12 +46,13 @@ _RETRYABLE_TRANSPORT = (
 class BearerAuth(httpx.Auth):
     """Adds ``Authorization: Bearer`` per request, so a new token applies from the next call."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: Secret) -> None:
         self.token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self.token:
-            request.headers["Authorization"] = f"Bearer {self.token}"
+            # The one place the token is revealed; httpx masks the header in its own reprs.
+            request.headers["Authorization"] = f"Bearer {self.token.reveal()}"
         yield request
 
     def __repr__(self) -> str:
@@ -105,8 +107,8 @@ class Transport:
         )
         """The one pool every request and stream goes through (connection reuse)."""
 
-    def set_token(self, token: str) -> None:
-        self.settings = self.settings.replace(token=token)
+    def set_token(self, token: str | Secret) -> None:
+        self.settings = self.settings.replace(token=Secret.of(token))
         self._auth.token = self.settings.token
 
     async def aclose(self) -> None:
@@ -122,7 +124,7 @@ class Transport:
             response.status_code,
             response.headers,
             response.content,
-            secrets=(self.settings.token,),
+            secrets=(self.settings.token.reveal(),),
         )
 
     def backoff_delay(self, attempt: int, retry_after: float | None) -> float:
@@ -145,7 +147,7 @@ class Transport:
         except TimeoutError:
             return None, f"The server did not answer within {format_duration(seconds)}.", False
         except httpx.TransportError as exc:
-            reason = sanitize(str(exc) or type(exc).__name__, (self.settings.token,))
+            reason = sanitize(str(exc) or type(exc).__name__, (self.settings.token.reveal(),))
             text = f"Could not reach {where(exc)} ({type(exc).__name__}: {reason})."
             return None, text, isinstance(exc, _RETRYABLE_TRANSPORT)
         self.log(method, response.request.url, response.status_code)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from tui.api.secret import Secret
+
 SERVICE = "backchat"
 """The keyring service name; the account name is the backend URL, so each proxy has its own."""
 
@@ -24,11 +26,11 @@ class KeyringUnavailable(Exception):
     """The keyring cannot be used; ``str()`` says why in plain words (never the token)."""
 
 
-def load_token(account: str) -> str | None:
+def load_token(account: str) -> Secret | None:
     """The stored token for ``account`` (a backend URL), or None if none is stored."""
     keyring = _keyring()
     try:
-        token = keyring.get_password(SERVICE, account)
+        token = Secret.of(keyring.get_password(SERVICE, account))
     except Exception as error:
         raise _unavailable(error) from None
     return token or None
@@ -54,15 +56,16 @@ def check_keyring(account: str) -> None:
         )
 
 
-def save_token(account: str, token: str) -> None:
+def save_token(account: str, token: Secret | str) -> None:
     """Store ``token``; verify it reads back, since a null backend silently drops writes."""
     keyring = _keyring()
+    secret = Secret.of(token)
     try:
-        keyring.set_password(SERVICE, account, token)
-        stored = keyring.get_password(SERVICE, account)
+        keyring.set_password(SERVICE, account, secret.reveal())
+        stored = Secret.of(keyring.get_password(SERVICE, account))
     except Exception as error:
         raise _unavailable(error) from None
-    if stored != token:
+    if stored != secret:
         raise KeyringUnavailable(
             "The OS keyring did not keep the token (its backend discards writes). "
             + NO_KEYRING_HELP

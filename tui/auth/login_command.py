@@ -15,20 +15,21 @@ from typing import TextIO
 
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError, AuthError, ForbiddenError, NetworkError
+from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.auth import credentials
 from tui.config import Settings
 
 
-def read_token(stdin: TextIO | None = None) -> str:
+def read_token(stdin: TextIO | None = None) -> Secret:
     """The token from a pipe, or typed at a prompt that does not echo it."""
     stream = stdin or sys.stdin
     if not stream.isatty():
-        return stream.read().strip()
-    return getpass.getpass("Access token (not shown): ").strip()
+        return Secret(stream.read())
+    return Secret(getpass.getpass("Access token (not shown): "))
 
 
-async def check_token(settings: Settings, token: str) -> str | None:
+async def check_token(settings: Settings, token: Secret) -> str | None:
     """None when the backend accepts ``token``, else a sentence saying what went wrong.
 
     "could not reach" (no answer: wrong URL, proxy down), "refused the token" (401/403), or

@@ -26,10 +26,12 @@ from tui.api.errors import (
     TooLongError,
 )
 from tui.api.events import EventKind, StreamEvent
+from tui.api.models import Conversation
 from tui.controllers.host import Host
 from tui.controllers.messages import (
     ConversationTouched,
     ErrorNotice,
+    Notice,
     ReplyDropped,
     ReplyEnded,
     ReplyKept,
@@ -138,6 +140,15 @@ class ReplyRun:
         self._pane = history.pane_version
         self._mark: str | None = None
         self._title: str | None = None
+        self._heard = False
+        """Whether the server has sent any event yet."""
+        self._received: list[str] = [self.request.initial_text]
+        """The reply's text as it arrived (pieces), to compare with the server's copy."""
+
+    @property
+    def received_text(self) -> str:
+        """What arrived of the reply so far (the continued text included)."""
+        return "".join(self._received)
 
     @property
     def on_screen(self) -> bool:
@@ -166,6 +177,19 @@ class ReplyRun:
             self.failed_before_stream(error)
             return
         except asyncio.CancelledError:
+            if not self._heard:
+                # Stopped before the server said a word (it stalled): like a failure before
+                # the stream, everything goes back as it was, the prompt into the composer.
+                self.phase = "done"
+                self._put_back()
+                self.host.post(
+                    Notice(
+                        "Not sent: stopped before the server answered; your prompt is back in "
+                        "the box. The server may still have received it: ctrl+r shows what it "
+                        "holds."
+                    )
+                )
+                raise
             # Stop: keep the partial reply; settle in new work, this one is being cancelled.
             self.outcome.stopped = True
             self.host.post(ReplyEnded(self.reply_id, "stopped"))
@@ -176,6 +200,7 @@ class ReplyRun:
 
     def apply(self, event: StreamEvent) -> None:
         """Fold one stream event into the live reply and the outcome."""
+        self._heard = True
         outcome = self.outcome
         if event.conversation_id:
             outcome.conversation_id = event.conversation_id
@@ -186,8 +211,10 @@ class ReplyRun:
             if event.extra.get("rewrite"):
                 # The server replaced the text (a classic snapshot that is not an extension).
                 text = self.request.initial_text + event.delta
+                self._received = [text]
                 self.host.post(ReplyText(self.reply_id, text, replace=True))
             else:
+                self._received.append(event.delta)
                 self.host.post(ReplyText(self.reply_id, event.delta))
         elif kind is EventKind.TITLE and event.title:
             outcome.title = event.title
@@ -203,6 +230,11 @@ class ReplyRun:
 
     def failed_before_stream(self, error: ApiError) -> None:
         """Nothing was streamed: put everything back as it was, prompt included."""
+        self._put_back()
+        self.host.post(ErrorNotice(advice(error), error))
+
+    def _put_back(self) -> None:
+        """Take the live reply away and give the prompt back, as if nothing had been sent."""
         session = self.history.session
         self.host.post(
             ReplyDropped(
@@ -214,7 +246,6 @@ class ReplyRun:
         )
         if self.shown_prompt is not None:
             self.owner.give_back(self.shown_prompt)
-        self.host.post(ErrorNotice(advice(error), error))
 
     async def settle(self) -> None:
         """The stream ended (finished, broke or was stopped): show the server's tree.
@@ -283,6 +314,14 @@ class ReplyRun:
         if self._superseded():
             return None
         kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
+        if (
+            kept
+            and outcome.broken
+            and len(_stored(conversation, outcome.message_id)) < len(self.received_text.strip())
+        ):
+            # The server has the reply's node but not (yet) what arrived of it, e.g. a stop
+            # while it stalled: the partial text on screen is the better copy, so it stays.
+            kept = False
         if kept:
             history.branches.remember(cid, outcome.message_id or "")
         elif request.message_id and request.message_id in conversation.mapping:
@@ -354,3 +393,11 @@ def advice(error: ApiError) -> str:
     if isinstance(error, NetworkError):
         return "Not sent: check your connection, then press enter to try again"
     return "Not sent: your prompt is still in the box"
+
+
+def _stored(conversation: Conversation, node_id: str | None) -> str:
+    """The text parts the server holds for one message ("" when it holds none)."""
+    node = conversation.mapping.get(node_id or "")
+    message = node.message if node is not None else None
+    parts = message.content.parts if message is not None else None
+    return "".join(part for part in parts or [] if isinstance(part, str)).strip()

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.api.models import Message
+from tui.api.unreadable import UNREADABLE, carried_text
 
 
 class BlockKind(StrEnum):
@@ -159,7 +160,18 @@ def _describe(message: Message) -> list[Block]:
         return [Block(BlockKind.ERROR, content.text or name or "error", label=name or None)]
     if kind in THOUGHT_CONTENT_TYPES:
         return [thoughts_block(message)]
+    if kind == UNREADABLE:
+        return _unreadable(content.text, content.parts)
     return [_note(kind, content.raw())]
+
+
+def _unreadable(problem: str | None, carried: list[Any] | None) -> list[Block]:
+    """A placeholder: what could not be read, then the text it carried, shown as sent."""
+    blocks = [Block(BlockKind.ERROR, problem or "Could not read this message.", label="unreadable")]
+    text = "\n\n".join(part for part in carried or [] if isinstance(part, str))
+    if text.strip():
+        blocks.append(Block(BlockKind.OUTPUT, text, label="as sent"))
+    return blocks
 
 
 def thoughts_block(message: Message) -> Block:
@@ -228,7 +240,19 @@ def _multimodal(message: Message, parts: list[Any]) -> list[Block]:
                 blocks.append(Block(BlockKind.MARKDOWN, part))
         elif isinstance(part, dict):
             blocks.append(_part_block(part))
+        elif part is not None:
+            blocks.append(_odd_part(part))
     return blocks
+
+
+def _odd_part(part: object) -> Block:
+    """A part that is neither text nor an object: a number, true/false, or a list."""
+    if isinstance(part, list):
+        return Block(
+            BlockKind.NOTE, truncate(" · ".join(carried_text(part))) or "empty", label="list"
+        )
+    label = "true/false" if isinstance(part, bool) else "number"
+    return Block(BlockKind.NOTE, str(part), label=label)
 
 
 def _part_block(part: dict[str, Any]) -> Block:
@@ -241,7 +265,7 @@ def _part_block(part: dict[str, Any]) -> Block:
         pointer = _string(part.get("asset_pointer"))
         what = kind.removesuffix("_asset_pointer").replace("_", " ")
         return Block(BlockKind.NOTE, f"{what} ({pointer})" if pointer else what, label=what)
-    return _note(kind or "part", part)
+    return _note(kind or "object", part)
 
 
 def image_description(part: dict[str, Any]) -> str:
@@ -276,7 +300,9 @@ def _note(kind: str, raw: dict[str, Any]) -> Block:
             value = next((item for item in value if isinstance(item, str) and item.strip()), None)
         if isinstance(value, str) and value.strip():
             return Block(BlockKind.NOTE, truncate(value), label=kind)
-    return Block(BlockKind.NOTE, kind, label=kind)
+    # Text anywhere else in it (nested objects, odd field names) is still shown.
+    found = carried_text({k: v for k, v in raw.items() if k != "content_type"})
+    return Block(BlockKind.NOTE, truncate(" · ".join(found)) if found else kind, label=kind)
 
 
 def _parts_text(parts: list[Any] | None) -> str:

@@ -20,8 +20,16 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from tui.demo import bodies, model, send
-from tui.demo.faults import DROP_FAULTS, STATUS_FAULTS, WIRES, DemoConfig, Faults
+from tui.demo import bodies, model, send, shapes
+from tui.demo.faults import (
+    DROP_FAULTS,
+    SHAPE_FAULTS,
+    STALL,
+    STATUS_FAULTS,
+    WIRES,
+    DemoConfig,
+    Faults,
+)
 from tui.demo.search import search_page
 from tui.demo.seed import payload_once
 from tui.demo.state import DemoState, RecordedRequest
@@ -115,10 +123,19 @@ class DemoApi:
                     await anyio.to_thread.run_sync(hold.wait)
             if request.headers.get("authorization") != f"Bearer {self.token}":
                 return JSONResponse(bodies.TOKEN_EXPIRED, status_code=401)
-            if not control:
-                fault = self.faults.take(_kind(request.method, path), STATUS_FAULTS)
-                if fault is not None:
-                    return fault_response(fault)
+            if control:
+                return await handler(request, body)
+            kind = _kind(request.method, path)
+            fault = self.faults.take(kind, STATUS_FAULTS)
+            if fault is not None:
+                return fault_response(fault)
+            if self.faults.take(kind, (STALL,)) is not None:
+                await self.faults.stall()
+            canned, reply = self.faults.take_json(kind, path)
+            if canned:
+                return JSONResponse(reply)
+            if kind != "send" and self.faults.take(kind, ("error_body",)) is not None:
+                return JSONResponse(shapes.ERROR_BODY)  # in place of the work, not after it
             if body is _NO_BODY:
                 return JSONResponse(
                     bodies.bad_json("Expecting value: line 1 column 1 (char 0)"), 422
@@ -126,7 +143,9 @@ class DemoApi:
             kind = _kind(request.method, path)
             if not control and kind != "send" and self.faults.take(kind, DROP_FAULTS):
                 return HalfResponse(await handler(request, body))
-            return await handler(request, body)
+            response = await handler(request, body)
+            shape = self.faults.take(kind, SHAPE_FAULTS) if kind != "send" else None
+            return response if shape is None else shapes.apply(shape, path, response)
 
         return endpoint
 

@@ -2,7 +2,11 @@
 
 Tests arm a fault for the next N matching requests; the server consumes it when a request of
 the right kind arrives. Faults that happen *inside* a reply stream (``drop_mid_stream``,
-``error_in_stream``, ``stream_ends_early``) only ever fire on sends, whatever ``on`` says.
+``error_in_stream``, ``stream_ends_early``, ``stream_without_done``, ``stall_mid_stream``)
+only ever fire on sends, whatever ``on`` says; the shape faults (``bad_records``,
+``broken_tree``, ``truncated_body``, ``error_body``) only on reads and writes. ``stall`` keeps
+a request waiting (no headers) until :meth:`Faults.release_stalls` or :meth:`Faults.clear`.
+The fault matrix they serve is written down in docs/FAULTS.md.
 
 Both objects are shared between the test thread and the server's event-loop thread, so every
 access goes through a lock.
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+
+import anyio
 
 STATUS_FAULTS = (
     "rate_limit_concurrent",
@@ -26,18 +32,34 @@ STATUS_FAULTS = (
 )
 """Faults that replace the whole response with an error status and body."""
 
-STREAM_FAULTS = ("drop_mid_stream", "error_in_stream", "stream_ends_early")
+STREAM_FAULTS = (
+    "drop_mid_stream",
+    "error_in_stream",
+    "stream_ends_early",
+    "stream_without_done",
+    "stall_mid_stream",
+)
 """Faults that break a reply stream after it started with HTTP 200."""
 
 DROP_FAULTS = ("drop_connection",)
 """Faults that cut an ordinary (non-stream) response halfway through its body: a proxy or a
 network that drops the connection. Never on sends, which have their own stream faults."""
 
-FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS + DROP_FAULTS
+SHAPE_FAULTS = ("bad_records", "broken_tree", "truncated_body", "error_body")
+"""Faults that change a JSON reply: odd records, a tree with a hole, a body cut short, or an
+error object where the data belongs (all with HTTP 200)."""
+
+STALL = "stall"
+"""The request waits, headers unsent, until the stall is released (or :data:`HOLD_LIMIT`)."""
+
+FAULT_NAMES = STATUS_FAULTS + STREAM_FAULTS + SHAPE_FAULTS + DROP_FAULTS + (STALL,)
 """Every armable fault (``latency`` is a setting, not an armed fault)."""
 
 KINDS = ("any", "send", "read", "write")
 """``send``: POST /conversation; ``read``: GETs; ``write``: PATCH and the other POSTs."""
+
+STALL_POLL = 0.005
+"""Seconds between two looks at whether a stall was released."""
 
 HOLD_LIMIT = 30.0
 """Seconds a held request waits at most, so a test that forgets to release cannot hang."""
@@ -71,6 +93,10 @@ class Faults:
         self._latency = 0.0
         self._holds: list[Hold] = []
         """Holds not used yet, then holds that caught a request (released on :meth:`clear`)."""
+        self._stall_released = threading.Event()
+        self._stalled = 0
+        self._canned: list[tuple[str, str, object]] = []
+        """Replies to serve instead of the real ones: (kind, path prefix, JSON body)."""
 
     @property
     def latency(self) -> float:
@@ -120,6 +146,58 @@ class Faults:
                     return hold
         return None
 
+    async def stall(self) -> None:
+        """The server's side of ``stall``: wait until released (at most :data:`HOLD_LIMIT`).
+
+        Polls on the server's loop rather than blocking a worker thread: a thread that exits
+        later would free objects under a test that counts the collector's frozen objects.
+        """
+        with self._lock:
+            self._stalled += 1
+            released = self._stall_released
+        try:
+            with anyio.move_on_after(HOLD_LIMIT):
+                # A threading.Event: the release comes from another thread (the test's),
+                # which an anyio.Event does not allow.
+                while not released.is_set():  # noqa: ASYNC110
+                    await anyio.sleep(STALL_POLL)
+        finally:
+            with self._lock:
+                self._stalled -= 1
+
+    @property
+    def stalled(self) -> int:
+        """How many requests are waiting in a stall right now."""
+        with self._lock:
+            return self._stalled
+
+    def release_stalls(self) -> None:
+        """Let every stalled request go on (later stalls wait again)."""
+        with self._lock:
+            released, self._stall_released = self._stall_released, threading.Event()
+        released.set()
+
+    def serve_json(
+        self, body: object, *, on: str = "read", path: str = "/", times: int = 1
+    ) -> None:
+        """Answer the next ``times`` requests of kind ``on`` under ``path`` with ``body`` (200).
+
+        For tests that feed the client shapes the real server never sent.
+        """
+        if on not in KINDS:
+            raise ValueError(f"unknown request kind {on!r}; known: {', '.join(KINDS)}")
+        with self._lock:
+            self._canned.extend([(on, path, body)] * times)
+
+    def take_json(self, kind: str, path: str) -> tuple[bool, object]:
+        """Consume the first canned reply that applies; (False, None) when there is none."""
+        with self._lock:
+            for index, (on, prefix, body) in enumerate(self._canned):
+                if on in ("any", kind) and path.startswith(prefix):
+                    del self._canned[index]
+                    return True, body
+        return False, None
+
     def disarm(self, name: str) -> None:
         with self._lock:
             self._armed.pop(name, None)
@@ -132,6 +210,8 @@ class Faults:
             for hold in self._holds:
                 hold.release()
             self._holds.clear()
+            self._canned.clear()
+        self.release_stalls()
 
     def armed(self) -> dict[str, int]:
         """Fault name to remaining count."""

@@ -40,7 +40,8 @@ SPECIAL: tuple[tuple[str, str, str], ...] = (
     ("filler", "מתכון לחלה לשבת", DEFAULT_MODEL),
     ("hostile", "[link=file:///etc/passwd]x[/]", DEFAULT_MODEL),
     ("untitled", "New chat", DEFAULT_MODEL),
-    ("broken", "Sampling notes (with a missing piece)", DEFAULT_MODEL),
+    # The title predates the tree being made whole; kept so that no snapshot changes.
+    ("sampling", "Sampling notes (with a missing piece)", DEFAULT_MODEL),
     ("hostile", "Clear \x1b[2Jscreen?", DEFAULT_MODEL),
     ("hostile", "Copy \x1b]52;c;SGVsbG8=\x07 this", DEFAULT_MODEL),
     ("filler", "東京で雨の日に行ける場所", DEFAULT_MODEL),

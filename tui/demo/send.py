@@ -11,7 +11,7 @@ it ends (finished, dropped, cut short, or the client went away).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +111,8 @@ class Turn:
     prompt: str
     fault: str | None
     owner: object = field(default_factory=object)
+    stall: Callable[[], Awaitable[None]] | None = None
+    """Waits until the demo's stalls are released (``stall_mid_stream``)."""
 
 
 def plan(state: DemoState, body: Json) -> Turn | JSONResponse:
@@ -277,6 +279,11 @@ async def stream(
                 state.end_stream(turn.owner)
                 yield wire.DONE
                 return
+            if turn.fault == "stream_without_done" and position == max(1, len(chunks) // 2):
+                return  # the response ends cleanly, mid-reply: no finish, no [DONE]
+            stall = turn.stall if turn.fault == "stall_mid_stream" else None
+            if stall is not None and position == max(1, len(chunks) // 3):
+                await stall()
             text += chunk
             last = position == len(chunks) - 1
             if v1 and last:
@@ -330,6 +337,7 @@ async def handle(state: DemoState, faults: Faults, config: DemoConfig, body: Any
         return planned
     planned.owner = owner
     planned.fault = faults.take("send", STREAM_FAULTS)
+    planned.stall = faults.stall
     wants_v1 = "v1" in (body.get("supported_encodings") or [])
     v1 = config.wire == "v1" or (config.wire == "auto" and wants_v1)
     return SseResponse(stream(state, config, planned, v1), lambda: state.end_stream(owner))

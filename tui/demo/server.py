@@ -103,13 +103,15 @@ def start_demo_server(
     wire: str = DEFAULT_WIRE,
     pace: float = DEFAULT_PACE,
     conversations: int = COUNT,
+    token: str = DEMO_TOKEN,
 ) -> DemoServer:
     """Start a demo backend in a daemon thread; returns once it accepts connections.
 
-    ``conversations`` sizes the seeded history (benchmarks and tests of large histories).
+    ``conversations`` sizes the seeded history (benchmarks and tests of large histories);
+    ``token`` is the bearer token it accepts (tests of secrecy use one of their own).
     """
     return serve_socket(
-        listening_socket(host, port), wire=wire, pace=pace, conversations=conversations
+        listening_socket(host, port), wire=wire, pace=pace, conversations=conversations, token=token
     )
 
 
@@ -119,10 +121,11 @@ def serve_socket(
     wire: str = DEFAULT_WIRE,
     pace: float = DEFAULT_PACE,
     conversations: int = COUNT,
+    token: str = DEMO_TOKEN,
 ) -> DemoServer:
     """Serve the demo backend on an already listening socket (closed when the server stops)."""
     try:
-        server = DemoServer(sock, wire=wire, pace=pace, conversations=conversations)
+        server = DemoServer(sock, wire=wire, pace=pace, conversations=conversations, token=token)
     except BaseException:
         sock.close()
         raise

@@ -2,8 +2,9 @@
 
 Each builder takes a :class:`Record` and fills its mapping. They cover what the client must
 handle: branches from edits and regenerations, a 500-message thread, tool calls and their
-output, images, reasoning, browsing, a reply cut by ``max_tokens``, a broken tree and hostile
-text. Ids come from an :class:`Ids` seeded by the record id, so every build is identical.
+output, images, reasoning, browsing, a reply cut by ``max_tokens`` and hostile text. Every tree
+conforms (no dangling links): broken shapes are opt-in demo faults. Ids come from an
+:class:`Ids` seeded by the record id, so every build is identical.
 """
 
 from __future__ import annotations
@@ -334,14 +335,18 @@ def hostile(record: Record) -> None:
     )
 
 
-def broken(record: Record) -> None:
-    """A tree with a hole: one node's parent is missing from the mapping (seen in real exports)."""
+def sampling(record: Record) -> None:
+    """Two short turns about sampling notes.
+
+    It used to have a hole in its tree; the default history is now one any client can read end
+    to end, and a broken tree is opt-in: the ``broken_tree`` fault cuts one out of any
+    conversation as it is served (see docs/FAULTS.md).
+    """
     tree, top = _tree(record)
     writer = Writer("broken", TOPICS[2])
     first = tree.turn(top, "Summarise my notes on sampling.", writer.short_reply())
-    lost = tree.user(first, "And the part about stratified samples?")
-    tree.assistant(lost, writer.short_reply())
-    del tree.mapping[lost]
+    asked = tree.user(first, "And the part about stratified samples?")
+    tree.assistant(asked, writer.short_reply())
 
 
 def custom_instructions(record: Record) -> None:
@@ -388,7 +393,7 @@ BUILDERS = {
     "cut": cut_reply,
     "three": three_tries,
     "hostile": hostile,
-    "broken": broken,
+    "sampling": sampling,
     "custom": custom_instructions,
     "untitled": untitled,
 }

@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from tui.rendering.gc_tuning import settle_heap
 from tui.screens.hosting import AppContext, ControllerScreen
+from tui.screens.slow_watch import CANCELLABLE, watch_requests
 from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
@@ -143,6 +144,8 @@ class MainScreen(ControllerScreen):
 
     def on_mount(self) -> None:
         self.set_title(None)  # the list has the focus already (AUTO_FOCUS)
+        self.slow = watch_requests(self)
+        """Says when the server is slow; escape stops waiting (see tui/screens/slow_watch.py)."""
         self.context.begin()
 
     # -- parts -------------------------------------------------------------------------------
@@ -172,6 +175,10 @@ class MainScreen(ControllerScreen):
             # the way to the first page (bench/app_startup.py).
             self._models_after_page = True
             self.history.reload_list()
+
+    @on(Worker.StateChanged)
+    def _watch_slow(self, event: Worker.StateChanged) -> None:
+        self.slow.changed(event.worker)
 
     @on(Worker.StateChanged)
     def _list_page_settled(self, event: Worker.StateChanged) -> None:
@@ -348,13 +355,15 @@ class MainScreen(ControllerScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop and continue are in the footer (clickable) only while they can do something."""
         if action == "stop":
-            return self.chat.can_stop()
+            return self.chat.can_stop() or bool(self.slow.slow)
         if action == "continue":
             return self.chat.can_continue()
         return True
 
     def action_stop(self) -> None:
-        self.chat.stop()
+        # A slow load, open or change is given up first; a reply is stopped by the chat.
+        if not self.slow.cancel_slow(groups=CANCELLABLE):
+            self.chat.stop()
 
     def action_regenerate(self) -> None:
         self.chat.regenerate()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from tui.api.secret import Secret
     from tui.config import Settings
     from tui.store.store import Store
 
@@ -192,7 +193,7 @@ def _sync(args: argparse.Namespace, settings: Settings, path: Path | None, out: 
             return 130
 
 
-def _token(settings: Settings) -> str | None:
+def _token(settings: Settings) -> Secret | None:
     if settings.token:
         return settings.token
     from tui.auth import credentials
@@ -204,7 +205,7 @@ def _token(settings: Settings) -> str | None:
 
 
 async def _sync_async(
-    store: Store, settings: Settings, token: str, args: argparse.Namespace, out: TextIO
+    store: Store, settings: Settings, token: Secret, args: argparse.Namespace, out: TextIO
 ) -> int:
     from tui.api.client import BackendClient
     from tui.api.settings import ApiSettings

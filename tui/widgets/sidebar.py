@@ -2,9 +2,14 @@
 
 The widget does no I/O. It posts :class:`Sidebar.PageWanted` when the reader nears the end of
 what is loaded and :class:`Sidebar.LoadAllWanted` when a search should cover everything; the
-app fetches through the client and hands pages back with :meth:`Sidebar.add_page`. Renames,
-deletions and new replies change the list at once through the row methods (``rename_row``,
-``remove_row`` returning what a rollback needs, ``insert_row``, ``move_to_top``).
+app fetches through the client and hands pages back with :meth:`Sidebar.add_page` (or says
+:meth:`Sidebar.page_failed`). Renames, deletions and new replies change the list at once
+through the row methods (``rename_row``, ``remove_row`` returning what a rollback needs,
+``insert_row``, ``move_to_top``).
+
+What to ask for and what an answer means is :class:`~tui.widgets.list_paging.ListPaging`'s job:
+a refresh or a switch to the archived list keeps the rows and the cursor until the new first
+page arrives, and keeps them for good if it fails.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from textual.widgets import Input, OptionList, Static
 from tui.api.models import ConversationItem, ConversationPage
 from tui.text.times import Clock, local_now
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.list_paging import Arrival, ListPaging, PageFacts, PageRequest
 
 NEAR_END_ROWS = 10
 """Ask for the next page when the cursor comes this close to the last loaded row."""
@@ -102,7 +108,8 @@ class Sidebar(Vertical):
     """Only what the widget needs to work; the look is in styles/sidebar.tcss."""
 
     archived: reactive[bool] = reactive(False, init=False)
-    """Which list is shown: archived conversations or the others. Setting it starts afresh."""
+    """Which list is wanted: archived conversations or the others. Setting it asks for that
+    list's first page; the rows shown stay until it arrives (and if it fails, this goes back)."""
 
     class PageWanted(Message):
         """The reader is near the end of what is loaded: fetch the page at ``offset``."""
@@ -143,13 +150,7 @@ class Sidebar(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(Sidebar.archived, archived)
-        self._total: int | None = None
-        self._next_offset = 0
-        self._last_page_full = True
-        self._loading = False
-        self._loading_all = False
-        self._progress: tuple[int, int | None] | None = None
-        self._failed = False
+        self._paging = ListPaging(archived)
         # Built here rather than in compose() so that add_page() works before mounting.
         self._header = Static(id="sidebar-header")
         self._input = FilterInput(placeholder="Filter titles…", id="sidebar-filter")
@@ -179,7 +180,7 @@ class Sidebar(Vertical):
     @property
     def total(self) -> int | None:
         """How many conversations the server says the list has (None if it did not say)."""
-        return None if self._total is None else max(self._total, self._list.loaded)
+        return self._paging.total_shown(self._list.loaded)
 
     @property
     def loaded(self) -> int:
@@ -189,14 +190,22 @@ class Sidebar(Vertical):
     @property
     def is_loading(self) -> bool:
         """A page (or every page) has been asked for and has not arrived yet."""
-        return self._loading or self._loading_all
+        return self._paging.is_loading
 
     @property
     def has_more(self) -> bool:
         """Whether the server has rows that are not loaded yet."""
-        if not self._last_page_full:
-            return False
-        return self._total is None or self._next_offset < self._total
+        return self._paging.has_more
+
+    @property
+    def shown_archived(self) -> bool:
+        """Whether the rows on screen are the archived list (during a switch: still the old)."""
+        return self._paging.shown_archived
+
+    @property
+    def unreadable(self) -> int:
+        """How many rows of the list could not be read (skipped, and said so)."""
+        return self._paging.unreadable
 
     @property
     def filter_text(self) -> str:
@@ -225,62 +234,60 @@ class Sidebar(Vertical):
     # -- paging ---------------------------------------------------------------------------
 
     def add_page(self, page: ConversationPage, *, archived: bool | None = None) -> None:
-        """Append a page from the server; rows already loaded are skipped.
+        """A page from the server: appended, or (first page of a refresh/switch) replacing
+        every row, the cursor kept on its conversation. Rows already loaded are skipped.
 
-        Pass ``archived`` to drop a late page meant for the other list.
+        Pass ``archived`` (the list it was asked for) to drop a late page meant for another.
         """
-        if archived is not None and archived != self.archived:
+        facts = PageFacts(page.offset, len(page.items), page.total, page.limit, page.unreadable)
+        arrival = self._paging.arrived(facts, archived)
+        if arrival is Arrival.IGNORE:
             return
-        self._loading = False
-        self._failed = False
-        self._list.append(page.items)
-        count = len(page.items)
-        self._next_offset = max(self._next_offset, page.offset + count)
-        if page.total is not None:
-            self._total = page.total
-        if count == 0:
-            self._last_page_full = False
-        elif page.total is None:
-            self._last_page_full = page.limit <= 0 or count >= page.limit
-        if not self.has_more:
-            self._loading_all = False
-            self._progress = None
+        if arrival is Arrival.REPLACE:
+            self._replace_rows(page.items)
+        else:
+            self._list.append(page.items)
         self._show_state()
         if self.is_mounted:
             self.call_after_refresh(self._check_near_end)
 
     def page_failed(self) -> None:
-        """The page asked for did not come; scrolling near the end will ask again."""
-        self._loading = False
-        self._loading_all = False
-        self._progress = None
-        self._failed = True
+        """The page asked for did not come: every row, the cursor and the list shown stay.
+
+        Scrolling near the end asks again; :meth:`retry` asks for a failed refresh again.
+        """
+        self._paging.request_failed()
+        self.set_reactive(Sidebar.archived, self._paging.shown_archived)
         self._show_state()
 
     def retry(self) -> None:
-        """Ask again for a page that failed (after a new sign-in, say), keeping every row."""
-        if not self._list.loaded:
+        """Ask again for what failed (after a new sign-in, say), keeping every row."""
+        failed = self._paging.failed_restart
+        if failed is not None:
+            self.set_reactive(Sidebar.archived, failed)
+            self._post_request(self._paging.restart(failed))
+        elif not self._list.loaded:
             self._request_more()
         else:
             self._check_near_end()
 
     def set_progress(self, loaded: int, total: int | None) -> None:
         """Show how far loading every page has got."""
-        done = not self.has_more or (total is not None and loaded >= total)
-        self._progress = None if done else (loaded, total)
+        self._paging.set_progress(loaded, total)
         self._show_state()
 
     def load_all(self) -> None:
         """Ask the app for every page not loaded yet."""
-        if not self.has_more or self._loading_all:
+        request = self._paging.load_all()
+        if request is None:
             return
-        self._loading_all = True
-        self._progress = (self._list.loaded, self.total)
-        self.post_message(self.LoadAllWanted(self._next_offset, self.archived))
+        self._paging.start_progress(self._list.loaded)
+        self.post_message(self.LoadAllWanted(request.offset, request.archived))
         self._show_state()
 
     def reset(self, archived: bool | None = None) -> None:
-        """Forget every row and ask for the first page (of the archived list if so told)."""
+        """Ask for the first page again (of the archived list if so told); the rows stay until
+        it arrives."""
         if archived is not None:
             self.set_reactive(Sidebar.archived, archived)
         self._restart()
@@ -289,22 +296,32 @@ class Sidebar(Vertical):
         self._restart()
 
     def _restart(self) -> None:
-        self._total = None
-        self._next_offset = 0
-        self._last_page_full = True
-        self._loading = self._loading_all = self._failed = False
-        self._progress = None
-        self._list.forget_all()
+        request = self._paging.restart(self.archived)
         self._show_state()
         if self.is_mounted:
-            self._request_more()
+            self._post_request(request)
+
+    def _replace_rows(self, items: list[ConversationItem]) -> None:
+        keep = self._list.highlighted_id
+        self._list.forget_all()
+        self._list.append(items)
+        self.set_reactive(Sidebar.archived, self._paging.shown_archived)
+        index = None if keep is None else self._list.index_of(keep)
+        if index is not None:
+            self._list.highlighted = index
 
     def _request_more(self) -> None:
-        if self._loading or self._loading_all or not self.has_more:
-            return
-        self._loading = True
-        self._failed = False
-        self.post_message(self.PageWanted(self._next_offset, self.archived))
+        if self._paging.pending is not None and not self._paging.loading:
+            # A refresh waiting for a sign-in (or a retry): ask for its first page again.
+            request: PageRequest | None = self._paging.restart(self._paging.pending)
+        else:
+            request = self._paging.next_request()
+        if request is not None:
+            self._post_request(request)
+
+    def _post_request(self, request: PageRequest) -> None:
+        self._paging.loading = True
+        self.post_message(self.PageWanted(request.offset, request.archived))
         self._show_state()
 
     def _check_near_end(self) -> None:
@@ -356,29 +373,21 @@ class Sidebar(Vertical):
         if removed is None:
             return None
         # The server's offsets shift up by one: without this the next page would skip a row.
-        self._next_offset = max(0, self._next_offset - 1)
-        if self._total is not None:
-            self._total = max(0, self._total - 1)
+        self._paging.row_removed()
         self._show_state()
         return removed
 
     def insert_row(self, index: int, item: ConversationItem) -> None:
         """Put a row back at ``index`` (the rollback of :meth:`remove_row`)."""
         if self._list.insert_row(index, item):
-            self._shift_for_new_row()
+            self._paging.row_added()
         self._show_state()
 
     def move_to_top(self, item: ConversationItem) -> None:
         """A conversation just changed (a reply, or a new chat): show it first, updated."""
         if self._list.move_to_top(item):
-            self._shift_for_new_row()
+            self._paging.row_added()
         self._show_state()
-
-    def _shift_for_new_row(self) -> None:
-        # A row the server did not list before now exists: later rows move down one offset.
-        self._next_offset += 1
-        if self._total is not None:
-            self._total += 1
 
     # -- filter ---------------------------------------------------------------------------
 
@@ -402,7 +411,7 @@ class Sidebar(Vertical):
             # False (not None) lets escape fall through to the app when there is no filter.
             return self.has_class("-filtering")
         if action == "load_all":
-            return True if self.has_more and not self._loading_all else None
+            return True if self.has_more and not self._paging.loading_all else None
         return True
 
     def _close_filter(self, *, focus_list: bool) -> None:
@@ -433,8 +442,9 @@ class Sidebar(Vertical):
         # Loading and emptiness change several times on the way to the first frame; as classes
         # of the sidebar, each change restyled its whole subtree (the list's seven component
         # classes included), so they set the one line they affect directly.
-        self.set_class(self.archived, "-archived")
-        label = "Archived" if self.archived else "Conversations"
+        shown_archived = self._paging.shown_archived
+        self.set_class(shown_archived, "-archived")
+        label = "Archived" if shown_archived else "Conversations"
         total = self.total
         loaded = self._list.loaded
         parts: list[str | tuple[str, str]] = [label]
@@ -447,23 +457,21 @@ class Sidebar(Vertical):
             parts.append((f" · {marker}", ".sidebar--marker"))
         self._header.update(Content.assemble(*parts))
         empty = not loaded and not self.is_loading and not self.has_more
-        self._count.display = self.has_class("-filtering") or (empty and not self._list.filtering)
+        lines: list[str] = []
         if self._list.filtering:
-            shown = self._list.option_count
-            self._count.update(Content(f"{shown:,} of {loaded:,} loaded"))
+            lines.append(f"{self._list.option_count:,} of {loaded:,} loaded")
         elif empty:
-            self._count.update(Content("No archived chats" if self.archived else "No chats yet"))
-        else:
-            self._count.update(Content(f"{loaded:,} loaded"))
+            lines.append("No archived chats" if shown_archived else "No chats yet")
+        elif self.has_class("-filtering"):
+            lines.append(f"{loaded:,} loaded")
+        note = self._paging.unreadable_note()
+        if note:
+            lines.append(note)
+        self._count.display = bool(lines)
+        self._count.update(Content(" · ".join(lines)))
 
     def _marker(self) -> str:
-        if self._progress is not None:
-            done, total = self._progress
-            if total:
-                return f"{min(99, done * 100 // total)}%"
-            return f"{done:,}…"
-        if self._loading or self._loading_all:
-            return "loading…"
-        if self._failed:
-            return "load failed"
-        return ""
+        pending = self._paging.pending
+        if pending is not None and pending != self._paging.shown_archived:
+            return "loading archived…" if pending else "loading conversations…"
+        return self._paging.marker()
