@@ -68,7 +68,12 @@ def read_and_show(raw: dict[str, Any]) -> None:
     for node_id in thread:
         siblings(conv, node_id)
         switch_sibling(conv, thread, node_id, 1)
-        node = conv.mapping[node_id]
+        node = conv.mapping.get(node_id)
+        if node is None:
+            # A node the mapping lacks: the thread names it where the gap is, so the reader is
+            # shown a "messages missing here" marker; it must be one some node names as parent.
+            assert any(other.parent == node_id for other in conv.mapping.values())
+            continue
         if node.message is not None:
             describe(node.message)
 
