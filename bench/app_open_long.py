@@ -41,7 +41,7 @@ from tui.api.models import Conversation
 from tui.app import BackchatApp
 from tui.controllers.reading import History
 from tui.conversation.session import OpenConversation
-from tui.demo.records import Record
+from tui.demo.seed_records import Record
 from tui.demo.server import DemoServer
 from tui.demo.showcase import BUILDERS
 from tui.widgets.sidebar import Sidebar

@@ -32,7 +32,7 @@ from textual.pilot import Pilot
 from bench._common import demo_app, emit, peak_rss_mib, run_on_demo
 from tui.config import Settings
 from tui.demo import seed
-from tui.demo.records import Record
+from tui.demo.seed_records import Record
 from tui.demo.server import DemoServer
 from tui.widgets.sidebar import Sidebar
 

@@ -4,7 +4,7 @@
     backchat [--demo] [--base-url URL] [--backend-url URL] [--page-size N] [--model SLUG]
     backchat login | logout          store / remove the access token in the OS keyring
     backchat serve-demo [...]        run the demo backend alone, for any client
-    backchat sync | import | search  the local copy of the history (tui/store/cli.py)
+    backchat sync | import | search  the local copy of the history (tui/store/commands.py)
 
 Imports of Textual, httpx and the demo server are deferred to the branch that needs them, so
 ``login``/``logout`` stay quick and the app's first frame is not delayed by unused modules.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.config import ConfigError, Settings, demo_settings, load_file, resolve
-from tui.store import cli as store_cli
+from tui.store import commands as store_cli
 
 if TYPE_CHECKING:
     from tui.demo.handle import DemoHandle
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["serve-demo"]:
-        from tui.demo.cli import main as serve_demo
+        from tui.demo.serve_command import main as serve_demo
 
         return serve_demo(args_list[1:])
 

@@ -7,7 +7,7 @@ import pytest
 from tests.fake_tokens import fake_jwt
 from tui import __version__
 from tui.api import ApiSettings
-from tui.api.bodies import build_conversation_body, local_timezone_offset_min
+from tui.api.request_bodies import build_conversation_body, local_timezone_offset_min
 
 TOKEN = fake_jwt("secret-payload", "sig-sig-sig")
 

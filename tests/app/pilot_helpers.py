@@ -16,7 +16,7 @@ from textual.widgets import Static
 from tui.app import BackchatApp
 from tui.controllers.chat import Chat
 from tui.demo.model import reply_for
-from tui.demo.records import Record
+from tui.demo.seed_records import Record
 from tui.demo.server import DemoServer
 from tui.screens.main import MainScreen
 from tui.widgets.message_view import MessageView

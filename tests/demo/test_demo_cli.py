@@ -10,8 +10,8 @@ import sys
 import httpx
 
 from tui.demo import DEMO_TOKEN
-from tui.demo.cli import build_parser
 from tui.demo.process import DemoProcess, spawn_demo_server
+from tui.demo.serve_command import build_parser
 
 
 def wait_ready(child: DemoProcess, timeout: float = 10.0) -> bool:

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tui.demo import DEMO_TOKEN, seed
-from tui.demo.search import PAGE_SIZE
 from tui.demo.server import DemoServer
+from tui.demo.server_search import PAGE_SIZE
 
 SEARCH = "/backend-api/conversations/search"
 

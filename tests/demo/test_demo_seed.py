@@ -10,8 +10,8 @@ import pytest
 
 from tui.api.models import Conversation
 from tui.demo import seed
-from tui.demo.records import Record
-from tui.demo.state import DemoState
+from tui.demo.history_state import DemoState
+from tui.demo.seed_records import Record
 
 
 @pytest.fixture(scope="module")

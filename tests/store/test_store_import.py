@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tui.store import Origin, Store
-from tui.store.export_import import import_export
-from tui.store.export_reader import ExportError
+from tui.store.archive_import import import_export
+from tui.store.archive_reader import ExportError
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 REALAZ = FIXTURES / "realazthat_chatgpt2graph_conversations.json"

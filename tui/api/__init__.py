@@ -54,8 +54,8 @@ from tui.api.search_models import SearchItem, SearchPage, SearchPayload
 from tui.api.settings import ApiSettings
 
 if TYPE_CHECKING:
+    from tui.api.blocking import SyncBackendClient
     from tui.api.client import BackendClient
-    from tui.api.sync import SyncBackendClient
 
 __all__ = [
     "AccountStatus",
@@ -98,7 +98,7 @@ __all__ = [
     "TooLongError",
 ]
 
-_LAZY = {"BackendClient": "tui.api.client", "SyncBackendClient": "tui.api.sync"}
+_LAZY = {"BackendClient": "tui.api.client", "SyncBackendClient": "tui.api.blocking"}
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,6 @@ from typing import Any, Self
 from urllib.parse import quote
 
 from tui.api._httpx import httpx
-from tui.api.bodies import Action, build_conversation_body, new_message_id
 from tui.api.endpoints import (
     AccountStatus,
     ActionResult,
@@ -31,6 +30,7 @@ from tui.api.error_body import sanitize
 from tui.api.errors import MalformedResponseError, NetworkError
 from tui.api.events import EventKind, StreamEvent
 from tui.api.models import Conversation, ConversationPage
+from tui.api.request_bodies import Action, build_conversation_body, new_message_id
 from tui.api.search_models import SearchPage
 from tui.api.secret import Secret
 from tui.api.settings import ApiSettings

@@ -1,5 +1,5 @@
 """``python -m tui.demo``: the same as ``backchat serve-demo``."""
 
-from tui.demo.cli import main
+from tui.demo.serve_command import main
 
 raise SystemExit(main())

@@ -54,7 +54,8 @@ class DemoProcess(DemoHandle):
             self.process.wait(STOP_TIMEOUT)
         if self.process.stdout is not None:
             self.process.stdout.close()
-        # Asked to stop, the child exits with 0 (tui.demo.cli): anything else is its own doing.
+        # Asked to stop, the child exits with 0 (tui.demo.serve_command): anything else is its own
+        # doing.
         status = self.process.returncode
         if status != 0 and not killed:
             self._failure = f"the demo backend exited with status {status}" + self._error_tail()

@@ -12,7 +12,7 @@ import random
 from datetime import UTC, datetime
 
 from tui.demo.nodes import Ids, Json
-from tui.demo.records import Record, Tree
+from tui.demo.seed_records import Record, Tree
 from tui.demo.showcase import BUILDERS
 from tui.demo.text import TOPICS, Writer
 

@@ -22,9 +22,9 @@ from starlette.types import Receive, Scope, Send
 
 from tui.demo import bodies, model, nodes, wire
 from tui.demo.faults import STREAM_FAULTS, DemoConfig, Faults
+from tui.demo.history_state import DemoState
 from tui.demo.nodes import Json
-from tui.demo.records import Record
-from tui.demo.state import DemoState
+from tui.demo.seed_records import Record
 
 ACTIONS = ("next", "variant", "continue")
 SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}

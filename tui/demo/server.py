@@ -13,13 +13,13 @@ import threading
 import uvicorn
 
 from tui.demo import DEMO_TOKEN
-from tui.demo.app import build_app
 from tui.demo.faults import DEFAULT_PACE, DEFAULT_WIRE, DemoConfig, Faults
 from tui.demo.handle import DemoHandle
+from tui.demo.history_state import DemoState
+from tui.demo.routes import build_app
 from tui.demo.seed import COUNT
 from tui.demo.send import install_log_filter
 from tui.demo.sockets import listening_socket
-from tui.demo.state import DemoState
 
 START_TIMEOUT = 10.0
 

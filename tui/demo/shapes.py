@@ -6,7 +6,7 @@ conversation, one message whose content is a bare string and one whose role is a
 pointing at a missing child and the current node orphaned (seen in real exports).
 ``truncated_body``: the reply stops halfway through its declared length (the connection closes).
 ``error_body``: HTTP 200 with an error object where the data belongs (the request is not
-carried out; :mod:`tui.demo.app` answers it before the handler runs).
+carried out; :mod:`tui.demo.routes` answers it before the handler runs).
 """
 
 from __future__ import annotations

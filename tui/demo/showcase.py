@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tui.demo import nodes
 from tui.demo.nodes import Ids, Json
-from tui.demo.records import Record, Tree
+from tui.demo.seed_records import Record, Tree
 from tui.demo.text import CODE, TOPICS, Writer
 
 HOSTILE_TEXT = (

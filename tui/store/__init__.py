@@ -6,9 +6,9 @@
         page = store.list_page(limit=28)
         hits = store.search('"exact phrase" -java', limit=20)
 
-Sync (:mod:`tui.store.sync`), export import (:mod:`tui.store.export_import`) and the command
-line (:mod:`tui.store.cli`) build on :class:`Store`. ``backchat``'s parser imports
-:mod:`tui.store.cli` on every start, so this package loads its modules (and sqlite3, pydantic)
+Sync (:mod:`tui.store.sync`), export import (:mod:`tui.store.archive_import`) and the command
+line (:mod:`tui.store.commands`) build on :class:`Store`. ``backchat``'s parser imports
+:mod:`tui.store.commands` on every start, so this package loads its modules (and sqlite3, pydantic)
 only when one of these names is first used.
 """
 
@@ -17,13 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.store.errors import (
-        StoreBusyError,
-        StoreCorruptError,
-        StoreError,
-        StoreFullError,
-        StoreTooNewError,
-    )
     from tui.store.location import move_aside, store_path
     from tui.store.records import (
         ListEntry,
@@ -36,15 +29,22 @@ if TYPE_CHECKING:
     )
     from tui.store.rows import BadConversation
     from tui.store.store import Store
+    from tui.store.store_errors import (
+        StoreBusyError,
+        StoreCorruptError,
+        StoreError,
+        StoreFullError,
+        StoreTooNewError,
+    )
 
 _LAZY = {
     "BadConversation": "tui.store.rows",
     "Store": "tui.store.store",
-    "StoreBusyError": "tui.store.errors",
-    "StoreCorruptError": "tui.store.errors",
-    "StoreError": "tui.store.errors",
-    "StoreFullError": "tui.store.errors",
-    "StoreTooNewError": "tui.store.errors",
+    "StoreBusyError": "tui.store.store_errors",
+    "StoreCorruptError": "tui.store.store_errors",
+    "StoreError": "tui.store.store_errors",
+    "StoreFullError": "tui.store.store_errors",
+    "StoreTooNewError": "tui.store.store_errors",
     "move_aside": "tui.store.location",
     "store_path": "tui.store.location",
     "ListEntry": "tui.store.records",

@@ -9,8 +9,8 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from tui.store.errors import StoreError
 from tui.store.records import ListEntry, Origin, StoredConversation, moment
+from tui.store.store_errors import StoreError
 
 if TYPE_CHECKING:
     from tui.api.models import Conversation

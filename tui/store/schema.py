@@ -21,7 +21,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from tui.store.errors import StoreCorruptError, StoreTooNewError
+from tui.store.store_errors import StoreCorruptError, StoreTooNewError
 
 APPLICATION_ID = 0x62636874
 """``bcht``: written into the SQLite header of every store file."""

@@ -3,7 +3,7 @@
 :class:`Store` is what the app, ``backchat sync``, ``import`` and ``search`` use. Every write is
 one ``BEGIN IMMEDIATE`` transaction (one conversation, or one list page), so an interrupted
 write never leaves half a conversation, and a second process waits its turn (busy timeout)
-instead of failing. SQLite's own failures become :mod:`tui.store.errors` sentences: a full
+instead of failing. SQLite's own failures become :mod:`tui.store.store_errors` sentences: a full
 disk, a damaged file, a lock held too long. The store never holds the token.
 
 Methods are safe to call from several threads (one lock around the connection). Reading the
@@ -23,7 +23,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from tui.store import search as fulltext
-from tui.store.errors import StoreBusyError, StoreCorruptError, StoreFullError
 from tui.store.location import store_path
 from tui.store.records import (
     ListEntry,
@@ -43,6 +42,7 @@ from tui.store.rows import (
     stored_row,
 )
 from tui.store.schema import BUSY_TIMEOUT_MS, connect
+from tui.store.store_errors import StoreBusyError, StoreCorruptError, StoreFullError
 
 if TYPE_CHECKING:
     from tui.api.models import Conversation

@@ -36,10 +36,10 @@ from tui.api.errors import (
     ServerError,
 )
 from tui.api.models import ConversationPage
-from tui.store.errors import StoreError
 from tui.store.records import ListEntry, PutOutcome
 from tui.store.rows import BadConversation
 from tui.store.store import Store
+from tui.store.store_errors import StoreError
 
 T = TypeVar("T")
 PAGE_LIMIT = 100

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.demo.history_state import DemoState
 from tui.demo.nodes import Json
-from tui.demo.records import Record
 from tui.demo.seed import payload_once
-from tui.demo.state import DemoState
+from tui.demo.seed_records import Record
 
 PAGE_SIZE = 20
 """Hits per page."""

@@ -14,7 +14,7 @@ from typing import Any
 from tui.demo import nodes, seed
 from tui.demo.gate import StreamGate
 from tui.demo.nodes import Ids, Json
-from tui.demo.records import Record
+from tui.demo.seed_records import Record
 
 
 @dataclass(frozen=True, slots=True)

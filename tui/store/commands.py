@@ -2,7 +2,7 @@
 
 :func:`add_commands` declares them on ``backchat``'s parser (argparse only, so ``--help`` stays
 quick); :func:`run` carries one out. The work itself lives in :mod:`tui.store.sync`,
-:mod:`tui.store.export_import` and :class:`tui.store.Store`; this module opens the store, shows
+:mod:`tui.store.archive_import` and :class:`tui.store.Store`; this module opens the store, shows
 progress (Rich, on stderr) and prints the summary. Server text (titles, snippets, reasons) is
 printed through the sanitiser or as JSON, never as markup.
 """
@@ -77,7 +77,7 @@ def add_commands(
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
     """Carry out ``args.command``; returns the exit status."""
-    from tui.store.errors import StoreError
+    from tui.store.store_errors import StoreError
 
     out = out or sys.stdout
     path: Path | None = getattr(args, "store", None)
@@ -140,8 +140,8 @@ def _search(store: Store, query: str, limit: int, *, as_json: bool, out: TextIO)
 
 
 def _import(store: Store, paths: list[Path], out: TextIO) -> int:
-    from tui.store.export_import import import_export
-    from tui.store.export_reader import ExportError
+    from tui.store.archive_import import import_export
+    from tui.store.archive_reader import ExportError
     from tui.text.sanitize import clean_line
 
     try:

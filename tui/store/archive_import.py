@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.store.export_reader import ExportError, export_files, read_elements
+from tui.store.archive_reader import ExportError, export_files, read_elements
 from tui.store.records import Origin, PutOutcome
 from tui.store.rows import BadConversation
 from tui.store.store import Store

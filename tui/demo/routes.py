@@ -30,9 +30,9 @@ from tui.demo.faults import (
     DemoConfig,
     Faults,
 )
-from tui.demo.search import search_page
+from tui.demo.history_state import DemoState, RecordedRequest
 from tui.demo.seed import payload_once
-from tui.demo.state import DemoState, RecordedRequest
+from tui.demo.server_search import search_page
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 _NO_BODY = object()

@@ -11,7 +11,6 @@ from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from tui.api.bodies import Action
 from tui.api.client import BackendClient
 from tui.api.endpoints import (
     AccountStatus,
@@ -26,6 +25,7 @@ from tui.api.endpoints import (
 )
 from tui.api.errors import ApiError, NetworkError
 from tui.api.models import Conversation, ConversationPage
+from tui.api.request_bodies import Action
 from tui.api.search_models import SearchPage
 from tui.api.settings import ApiSettings
 
