@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,11 @@ from tui.widgets.conversation_list import ConversationList
 from tui.widgets.footer import KeyFooter
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
+
+NARROW_WIDTH = 100
+"""Below this many columns the sidebar narrows (styles/sidebar.tcss), leaving the text room."""
+COMPACT_WIDTH = 70
+"""Below this many columns the sidebar starts hidden; ctrl+b shows it over a narrower text."""
 
 
 class MainScreen(ControllerScreen):
@@ -45,6 +50,14 @@ class MainScreen(ControllerScreen):
         Binding("tab", "cycle_focus(1)", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "cycle_focus(-1)", "Previous pane", id="app.focus_previous", show=False
+        ),
+        Binding(
+            "ctrl+b",
+            "toggle_sidebar",
+            "Sidebar",
+            id="app.toggle_sidebar",
+            show=False,
+            tooltip="Hide or show the conversation sidebar",
         ),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new chat"),
         Binding(
@@ -130,6 +143,8 @@ class MainScreen(ControllerScreen):
         """The pane tab last asked for, until the focus lands there (see on_descendant_focus)."""
         self._models_after_page = False
         """Whether the model list is to be fetched when the list's page worker ends."""
+        self._compact: bool | None = None
+        """Whether the screen was last below COMPACT_WIDTH (None before the first size)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -143,6 +158,7 @@ class MainScreen(ControllerScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._fit_width(self.app.size.width)
         self.set_title(None)  # the list has the focus already (AUTO_FOCUS)
         self.slow = watch_requests(self)
         """Says when the server is slow; escape stops waiting (see tui/screens/slow_watch.py)."""
@@ -191,11 +207,50 @@ class MainScreen(ControllerScreen):
             # otherwise walk it all again whenever a conversation opens (settle_heap).
             self.call_after_refresh(settle_heap)
 
+    # -- width -------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_width(event.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """Narrow the sidebar below NARROW_WIDTH; hide it on reaching COMPACT_WIDTH.
+
+        The sidebar's visibility follows the width only when the width crosses COMPACT_WIDTH,
+        so a sidebar the user showed or hid with ctrl+b stays so while the terminal is resized
+        within the same band.
+        """
+        compact = width < COMPACT_WIDTH
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(compact, "-compact")
+        if compact != self._compact:
+            self._compact = compact
+            self._show_sidebar(not compact)
+
+    def action_toggle_sidebar(self) -> None:
+        """ctrl+b: hide the sidebar, or show it and move the focus to it."""
+        self._show_sidebar(self.has_class("-sidebar-hidden"), move_focus=True)
+
+    @property
+    def sidebar_shown(self) -> bool:
+        return not self.has_class("-sidebar-hidden")
+
+    def _show_sidebar(self, shown: bool, move_focus: bool = False) -> None:
+        focused = self.focused
+        in_sidebar = focused is not None and self.sidebar in focused.ancestors_with_self
+        self.set_class(not shown, "-sidebar-hidden")
+        if shown and move_focus:
+            self.sidebar.focus()
+        elif not shown and (in_sidebar or focused is None):
+            # A hidden widget keeps the focus in Textual; the messages take it instead.
+            self.transcript.focus()
+
     # -- focus -------------------------------------------------------------------------------
 
     def action_cycle_focus(self, step: int) -> None:
         """tab / shift+tab: sidebar → messages → composer (not every message in between)."""
         panes: list[DOMNode] = [self.sidebar, self.transcript, self.composer]
+        if not self.sidebar_shown:
+            panes.remove(self.sidebar)
         current = self._pending_pane
         if current is None:
             focused = self.focused
