@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox
 
-from tests.app.pilot_helpers import idle, ready_to_chat, started, wait_for
+from tests.app.pilot_helpers import idle, ready_to_chat, screen_text, started, wait_for
 from tui.app import BackchatApp
 from tui.screens.model_picker import ModelPickerScreen
 from tui.widgets.transcript import Transcript
@@ -86,7 +86,10 @@ async def test_new_chat_picker_shows_the_temporary_box_at_60x20(app: BackchatApp
         region = box.region
         assert region.width > 0
         assert region.height > 0
-        assert app.screen.region.contains_region(region)
+        # Inside the dialog's visible part, not cut off at the bottom.
+        box_region = app.screen.query_one("#model-picker-box").region
+        assert box_region.contains_region(region)
+        assert "Temporary chat" in screen_text(app)
         assert box.value is False
         await pilot.press("t")
         await wait_for(pilot, lambda: box.value, "the box to tick")

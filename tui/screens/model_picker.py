@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,6 +20,9 @@ from tui.text.sanitize import clean_line
 
 TEMPORARY_LABEL = "Temporary chat (not saved to history, not used for training)"
 """The checkbox's label."""
+
+SHORT_HEIGHT = 24
+"""Below this many rows the model list shrinks to keep the checkbox in view."""
 
 NO_MODELS_MESSAGE = "The server listed no models."
 """Shown when there is nothing to pick."""
@@ -119,7 +123,13 @@ class ModelPickerScreen(ModalScreen[ModelChoice | None]):
                 yield Checkbox(TEMPORARY_LABEL, self._temporary, id="model-temporary")
             yield KeyHints(classes="modal-hints")
 
+    def on_resize(self, event: events.Resize) -> None:
+        # On a short terminal the list gets fewer rows (styles/modals.tcss), so that the
+        # temporary-chat box under it stays on screen.
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
         if not self._models:
             self.query_one("#model-temporary", Checkbox).focus()
             return
