@@ -201,7 +201,9 @@ class Transcript(MessageWindow):
             self.screen.focus_previous()
             return
         if self._views:
-            self._focus_view(self._views[-1])
+            # Without scrolling: focusing the pane must not move what the reader is looking at
+            # (e.g. a reply streaming in below the newest message).
+            self._views[-1].focus(scroll_visible=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Tell the screen which message is focused now."""
