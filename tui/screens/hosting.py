@@ -87,6 +87,10 @@ class ControllerScreen(Screen[None]):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
+        self._title_parts: tuple[str | None, str] = (None, "")
+        """The conversation's title and detail, as the controller last set them."""
+        self._where = ""
+        """Where the focused message is ("message 12 of 40 · branch 2/3"), or empty."""
         self.context = context
         """The app's parts the screen and its controllers use."""
         client = context.client
@@ -191,6 +195,18 @@ class ControllerScreen(Screen[None]):
 
     def set_title(self, title: str | None, detail: str = "") -> None:
         """The bar above the transcript: the open conversation's title (plain text, no markup)."""
+        self._title_parts = (title, detail)
+        self._show_title()
+
+    def on_transcript_focus_moved(self, message: Transcript.FocusMoved) -> None:
+        """Show where the focused message is, before the conversation's own detail."""
+        self._where = message.where
+        self._show_title()
+
+    def _show_title(self) -> None:
+        title, detail = self._title_parts
+        if self._where:
+            detail = f"{self._where} · {detail}" if detail else self._where
         bar = self.query_one("#chat-title", Static)
         if title is None:
             bar.update(Content("backchat").stylize("bold"))

@@ -121,6 +121,8 @@ class MessageWindow(VerticalScroll):
         self._early_replies: list[Widget] = []
         self._factory = ViewFactory(now)
         """Makes the views, handing out those :meth:`prepare` rendered ahead."""
+        self.holding_focus = False
+        """True while the pane holds the focus for a message being replaced."""
 
     def compose(self) -> ComposeResult:
         """Only the empty state; messages are mounted as the window opens."""
@@ -224,6 +226,8 @@ class MessageWindow(VerticalScroll):
             # Hold the focus here meanwhile (Textual 8.2.8): removing the focused widget makes
             # the screen focus a neighbour *and scroll it to the centre*, a jump away from what
             # the user was reading.
+            self.holding_focus = True
+            self.call_after_refresh(self._release_focus)
             self.screen.set_focus(self, scroll_visible=False)
         for view in dropped:
             view.remove()
@@ -421,6 +425,9 @@ class MessageWindow(VerticalScroll):
         # parent (MountError, 8.2.8).
         if self.is_mounted:
             self.mount_all(views, before=before, after=after)
+
+    def _release_focus(self) -> None:
+        self.holding_focus = False
 
     def _update_empty(self, has_content: bool | None = None) -> None:
         if has_content is None:

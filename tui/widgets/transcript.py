@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -18,7 +18,15 @@ from tui.text.times import Clock, local_now
 from tui.widgets.message_view import MessageView
 from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
 
-__all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript"]
+__all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript", "where_text"]
+
+
+def where_text(message: VisibleMessage, position: int, total: int) -> str:
+    """Where the reader is, for the title bar: "message 12 of 40 · branch 2/3"."""
+    text = f"message {position + 1} of {total}"
+    if message.sibling_count > 1:
+        text += f" · branch {message.sibling_index + 1}/{message.sibling_count}"
+    return text
 
 
 BRANCH_KEYS = Binding.Group("Branch", compact=True)
@@ -92,6 +100,22 @@ class Transcript(MessageWindow):
             tooltip="Show the next version of the focused message",
         ),
         Binding(
+            "left_curly_bracket",
+            "fork(-1)",
+            "Previous fork",
+            show=False,
+            id="transcript.prev_fork",
+            tooltip="Focus the nearest message above with other versions (a fork)",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "fork(1)",
+            "Next fork",
+            show=False,
+            id="transcript.next_fork",
+            tooltip="Focus the nearest message below with other versions (a fork)",
+        ),
+        Binding(
             "H",
             "toggle_hidden",
             "Hidden messages",
@@ -102,6 +126,14 @@ class Transcript(MessageWindow):
         ),
     ]
     """Message navigation, copy, branch and hidden-messages keys; the app remaps them by id."""
+
+    class FocusMoved(Message):
+        """The focused message changed: the title bar shows where the reader is."""
+
+        def __init__(self, where: str) -> None:
+            self.where = where
+            """E.g. "message 12 of 40 · branch 2/3"; empty when no message is focused."""
+            super().__init__()
 
     class HiddenToggled(Message):
         """The user asked to show or hide the messages the web app hides."""
@@ -125,6 +157,7 @@ class Transcript(MessageWindow):
     ) -> None:
         super().__init__(now=now, id=id, classes=classes)
         self._conversation_id: str | None = None
+        self._leaving = False
 
     @property
     def conversation_id(self) -> str | None:
@@ -143,6 +176,7 @@ class Transcript(MessageWindow):
         self._empty_text = EMPTY_NO_MESSAGES
         self._messages = list(messages)
         self._open_at_end()
+        self.post_message(self.FocusMoved(""))
 
     def clear(self) -> None:
         """Show nothing: the "Select a conversation" state."""
@@ -150,8 +184,42 @@ class Transcript(MessageWindow):
         self._empty_text = EMPTY_NO_CONVERSATION
         self._messages = []
         self._open_window(0, 0, at_end=True)
+        self.post_message(self.FocusMoved(""))
 
     # -- focus -----------------------------------------------------------------------------
+
+    def on_focus(self) -> None:
+        """Tab into the pane focuses the newest mounted message, so what keys act on shows.
+
+        Shift+tab out of a message lands here first (Textual's focus chain lists the pane
+        before its messages): then the focus moves on, past the pane, rather than back in.
+        """
+        if self.holding_focus or self.screen.focused is not self:
+            return
+        if self._leaving:
+            self._leaving = False
+            self.screen.focus_previous()
+            return
+        if self._views:
+            # Without scrolling: focusing the pane must not move what the reader is looking at
+            # (e.g. a reply streaming in below the newest message).
+            self._views[-1].focus(scroll_visible=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Tell the screen which message is focused now."""
+        view = event.widget
+        if isinstance(view, MessageView) and view.parent is self:
+            where = where_text(view.message, view.position, len(self._messages))
+            self.post_message(self.FocusMoved(where))
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Remember, for one refresh, that focus left a message (see :meth:`on_focus`)."""
+        if isinstance(event.widget, MessageView):
+            self._leaving = True
+            self.call_after_refresh(self._forget_leaving)
+
+    def _forget_leaving(self) -> None:
+        self._leaving = False
 
     def _target_view(self) -> MessageView | None:
         """The message that message keys act on: the focused one, else the newest mounted."""
@@ -224,6 +292,27 @@ class Transcript(MessageWindow):
             self._open_at_end()
         self._views[-1].focus(scroll_visible=False)
         self._follow_bottom()
+
+    def action_fork(self, step: int) -> None:
+        """Focus the nearest message above (-1) or below (+1) that has other versions."""
+        view = self._target_view()
+        if view is None:
+            return
+        position = view.position + step
+        while 0 <= position < len(self._messages):
+            if self._messages[position].sibling_count > 1:
+                self._focus_position(position)
+                return
+            position += step
+        self.app.bell()
+
+    def _focus_position(self, position: int) -> None:
+        """Focus the message at ``position``, opening a window around it if it is not mounted."""
+        start, end = self.window
+        if not start <= position < end:
+            self._open_window(position, self._span_newer(position), at_end=False)
+        start = self.window[0]
+        self._focus_after_load(self._views[position - start], loaded=True)
 
     def action_toggle_hidden(self) -> None:
         """Ask for the hidden messages to be shown dimmed, or hidden again."""
