@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import (
     drawn,
     hold_reply,
@@ -149,13 +150,12 @@ def test_confirm_dialog(snap_compare: Snap, app: BackchatApp, size: tuple[int, i
 @pytest.mark.parametrize("size", SIZES)
 def test_export_dialog(
     snap_compare: Snap,
-    app: BackchatApp,
+    app_factory: AppFactory,
     size: tuple[int, int],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The dialog says where relative paths go (the current directory): one that every
-    # machine has, so the snapshot does not hold the checkout's path.
-    monkeypatch.chdir("/")
+    # The dialog says where relative paths go: a folder every machine has, so the snapshot
+    # does not hold the checkout's path or the user's download folder.
+    app = app_factory(export_dir=Path("/"))
 
     async def steps(pilot: Pilot[Any]) -> None:
         await started(pilot)

@@ -100,8 +100,8 @@ class ControllerScreen(Screen[None]):
             self, client, self.history, now=context.now, preferred_model=context.preferred_model
         )
         """Writing: send, stream, stop, regenerate, edit, continue."""
-        self.exporter = Exporter(self)
-        """Writes the export the export dialog asks for."""
+        self.exporter = Exporter(self, client)
+        """Writes the export the export dialog asks for, or several conversations at once."""
         self.account = AccountLoader(self, client)
         """Fetches what the account dialog shows."""
         self._reply: StreamingReply | None = None
