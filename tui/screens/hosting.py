@@ -27,6 +27,7 @@ from tui.controllers.account_loader import AccountLoader
 from tui.controllers.chat import Chat
 from tui.controllers.export_files import Exporter
 from tui.controllers.reading import History
+from tui.controllers.sharing import Sharing
 from tui.conversation.tree import VisibleMessage
 from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
@@ -104,6 +105,8 @@ class ControllerScreen(Screen[None]):
         """Writes the export the export dialog asks for, or several conversations at once."""
         self.account = AccountLoader(self, client)
         """Fetches what the account dialog shows."""
+        self.sharing = Sharing(self, client)
+        """Copies web links, makes and revokes share links."""
         self._reply: StreamingReply | None = None
         """The live reply on screen (streaming, or kept after it broke off)."""
         self._reply_id = 0
@@ -142,6 +145,7 @@ class ControllerScreen(Screen[None]):
             m.Notice: self._notice,
             m.ErrorNotice: lambda msg: self.context.report_error(msg.error, msg.doing),
             m.AccountLoaded: self._account_loaded,
+            m.Copied: self._copied,
         }
         """One handler per message type; a message with none (models loaded) changes nothing
         on this screen."""
@@ -355,11 +359,19 @@ class ControllerScreen(Screen[None]):
                 message.text, severity=message.severity, timeout=message.timeout, markup=False
             )
 
+    def _copied(self, message: m.Copied) -> None:
+        # The same path as copying a message (OSC 52 through Textual).
+        self.app.copy_to_clipboard(message.text)
+        self.notify(message.notice, markup=False)
+
     def _account_loaded(self, message: m.AccountLoaded) -> None:
         from tui.screens.account import AccountScreen
 
         self.app.push_screen(
             AccountScreen(
-                message.overview, request_export=self.account.request_export, now=self.context.now
+                message.overview,
+                request_export=self.account.request_export,
+                revoke_link=self.sharing.revoke,
+                now=self.context.now,
             )
         )

@@ -97,6 +97,22 @@ class MainScreen(ControllerScreen):
             tooltip="Export the branch or the whole tree to Markdown or JSON",
         ),
         Binding(
+            "l",
+            "copy_web_link",
+            "Copy web link",
+            id="conversation.copy_web_link",
+            show=False,
+            tooltip="Copy the conversation's chatgpt.com link",
+        ),
+        Binding(
+            "S",
+            "share",
+            "Share link",
+            id="conversation.share",
+            show=False,
+            tooltip="Create a public share link of the shown branch and copy it",
+        ),
+        Binding(
             "ctrl+r",
             "refresh",
             "Refresh",
@@ -377,6 +393,14 @@ class MainScreen(ControllerScreen):
             directory=self.context.settings.export_folder,
             day=conversation_date(session.conversation, today),
         )
+
+    def action_copy_web_link(self) -> None:
+        conversation_id = self._target_id()
+        if self.history.has_target(conversation_id):
+            self.sharing.copy_web_link(conversation_id)
+
+    def action_share(self) -> None:
+        self.sharing.share(self.history.session)
 
     def action_refresh(self) -> None:
         self.history.refresh()
