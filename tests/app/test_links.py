@@ -7,12 +7,14 @@ from textual.widgets import DataTable
 
 from tests.app.pilot_helpers import (
     SHOWCASE,
+    focus_message,
     idle,
     listing,
     main,
     notices,
     running,
     screen_text,
+    title_bar,
     wait_for,
 )
 from tests.app.test_account_export import open_account, show_tab
@@ -85,3 +87,14 @@ async def test_revoke_a_shared_link_from_the_account_screen(
             demo.state.visible_shares()
         )
         assert first["id"] not in screen_text(app)
+
+
+async def test_the_title_bar_counts_the_messages_once(app: BackchatApp, demo: DemoServer) -> None:
+    async with running(app, opened=listing(demo)[SHOWCASE].id) as pilot:
+        total = len(main(app).transcript.messages)
+        assert f"{total} messages" in title_bar(app)  # nothing focused: the count says it
+        await focus_message(pilot, 3)
+        await idle(pilot)
+        bar = title_bar(app)
+        assert f"message 4 of {total} · branch 2/2" in bar
+        assert f"{total} messages" not in bar

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -41,6 +42,22 @@ FRAME_WAIT = 0.5
 
 EDITING_TITLE = "Editing a prompt: enter sends it as a new branch"
 """The composer's border title while a prompt is edited into a new branch."""
+
+
+_COUNT_PART = re.compile(r"\d[\d,]* messages?")
+"""The conversation detail's "6 messages" part."""
+
+
+def title_detail(where: str, detail: str) -> str:
+    """The title bar's dim text: where the focused message is, then the conversation's detail.
+
+    "message 5 of 6" already says how many messages there are, so the detail's "6 messages"
+    goes while a message is focused: "message 5 of 6 · branch 2/2 · gpt-4o".
+    """
+    if not where:
+        return detail
+    parts = [part for part in detail.split(" · ") if part and not _COUNT_PART.fullmatch(part)]
+    return " · ".join([where, *parts])
 
 
 class AppContext(Protocol):
@@ -209,8 +226,7 @@ class ControllerScreen(Screen[None]):
 
     def _show_title(self) -> None:
         title, detail = self._title_parts
-        if self._where:
-            detail = f"{self._where} · {detail}" if detail else self._where
+        detail = title_detail(self._where, detail)
         bar = self.query_one("#chat-title", Static)
         if title is None:
             bar.update(Content("backchat").stylize("bold"))
