@@ -222,10 +222,10 @@ def ask_export(
     """
 
     def show(previous: ExportChoice | None) -> None:
-        dialog = (
-            ExportScreen(title, directory=directory, day=day)
-            if previous is None
-            else ExportScreen(
+        if previous is None:
+            dialog = ExportScreen(title, directory=directory, day=day)
+        else:
+            dialog = ExportScreen(
                 title,
                 directory=directory,
                 day=day,
@@ -233,7 +233,6 @@ def ask_export(
                 fmt=previous.fmt,
                 path=previous.path,
             )
-        )
         app.push_screen(dialog, chosen)
 
     def chosen(choice: ExportChoice | None) -> None:
