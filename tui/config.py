@@ -19,6 +19,8 @@ from tui.paths import config_file, resolve_export_dir
 
 DEFAULT_BASE_URL = "http://127.0.0.1:7999"
 """ninja's default bind address: the usual self-hosted reverse proxy."""
+DEFAULT_WEB_URL = "https://chatgpt.com"
+"""Where the web app lives: conversation and share links point here."""
 DEFAULT_PAGE_SIZE = 28
 """What the web app asks for per page."""
 MAX_PAGE_SIZE = 100
@@ -57,6 +59,8 @@ class Settings:
     """Running on the embedded demo backend."""
     slow_notice_after: float = 5.0
     """Seconds without a word from the server before the app says it is still waiting."""
+    web_url: str = DEFAULT_WEB_URL
+    """The web app's address, for the links the app copies (``/c/<id>``, ``/share/<id>``)."""
     export_dir: Path | None = None
     """Where exports go; ``None``: the download folder, else the current one (``tui.paths``)."""
     config_path: Path | None = None
@@ -128,6 +132,7 @@ def resolve(
         theme=data.get("theme"),
         slow_notice_after=data.get("slow_notice_after"),
         export_dir=data.get("export_dir"),
+        web_url=data.get("web_url"),
     )
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
@@ -185,7 +190,7 @@ def _apply(settings: Settings, **values: Any) -> Settings:
             value = _page_size(value)
         elif name == "slow_notice_after":
             value = _seconds(name, value)
-        elif name in {"base_url", "backend_url"}:
+        elif name in {"base_url", "backend_url", "web_url"}:
             value = _url(name, value)
         elif name == "export_dir":
             value = _folder(name, value)

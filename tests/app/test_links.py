@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
+from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import (
     SHOWCASE,
     focus_message,
@@ -36,6 +37,21 @@ async def test_l_copies_the_web_link_of_the_open_conversation(
         await pilot.pause()
         assert app.clipboard == f"https://chatgpt.com/c/{top.id}"
         assert any(f"https://chatgpt.com/c/{top.id}" in n for n in notices(app))
+
+
+async def test_the_web_url_setting_moves_the_links(
+    app_factory: AppFactory, demo: DemoServer
+) -> None:
+    app = app_factory(web_url="https://chat.example.org/")
+    top = listing(demo)[SHOWCASE]
+    async with running(app, opened=top.id) as pilot:
+        main(app).transcript.focus()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.clipboard == f"https://chat.example.org/c/{top.id}"
+        screen = await open_account(pilot)
+        text = await show_tab(pilot, screen, "tab-shared")
+        assert "https://chat.example.org/share/" in text
 
 
 async def test_share_creates_publishes_and_copies_the_link(

@@ -6,8 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.conversation.test_formats import forked
-from tui.config import Settings, resolve
+from tui.config import ConfigError, Settings, resolve
 from tui.controllers.export_files import (
     conversation_date,
     export_conversation,
@@ -79,3 +81,12 @@ def test_export_dir_setting_wins(tmp_path: Path) -> None:
     assert settings.export_folder == tmp_path
     assert resolve_export_dir(Path("~/x")) == Path.home() / "x"
     assert Settings().export_folder.is_dir()
+
+
+def test_web_url_setting_is_checked_like_the_other_urls() -> None:
+    assert resolve(file_data={}, env={}).web_url == "https://chatgpt.com"
+    assert resolve(file_data={"web_url": "https://chat.openai.com/"}, env={}).web_url == (
+        "https://chat.openai.com"
+    )
+    with pytest.raises(ConfigError, match="web_url"):
+        resolve(file_data={"web_url": "chat.openai.com"}, env={})

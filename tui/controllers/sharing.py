@@ -13,14 +13,10 @@ from urllib.parse import quote
 
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError
-from tui.controllers.account_overview import SHARE_URL
+from tui.config import DEFAULT_WEB_URL
 from tui.controllers.host import Host
 from tui.controllers.messages import Copied, ErrorNotice, Notice
 from tui.conversation.session import OpenConversation
-
-WEB_ORIGIN = "https://chatgpt.com"
-"""Where the web app lives. A proxy's own address serves the API, not the web app, so links
-always point here."""
 
 NOTHING_OPEN = "Open a conversation to share it."
 """Said when the share key is pressed with no conversation open."""
@@ -29,22 +25,31 @@ SHARING = "Creating a share link…"
 """Said while the two requests run."""
 
 
-def web_link(conversation_id: str) -> str:
-    """``https://chatgpt.com/c/<id>``: the conversation in the web app."""
-    return f"{WEB_ORIGIN}/c/{quote(conversation_id, safe='')}"
+def web_link(conversation_id: str, web_url: str = DEFAULT_WEB_URL) -> str:
+    """``https://chatgpt.com/c/<id>``: the conversation in the web app at ``web_url``."""
+    return f"{web_url.rstrip('/')}/c/{quote(conversation_id, safe='')}"
+
+
+def share_link(share_id: str, web_url: str = DEFAULT_WEB_URL) -> str:
+    """``https://chatgpt.com/share/<id>``: a share's public page at ``web_url``."""
+    return f"{web_url.rstrip('/')}/share/{quote(share_id, safe='')}"
 
 
 class Sharing:
     """Copies a conversation's web link, and makes (or revokes) share links."""
 
-    def __init__(self, host: Host, client: BackendClient) -> None:
+    def __init__(
+        self, host: Host, client: BackendClient, *, web_url: str = DEFAULT_WEB_URL
+    ) -> None:
         self.host = host
         self.client = client
         """The API client (its token may change after a sign-in: read it each time)."""
+        self.web_url = web_url
+        """The web app's address (the ``web_url`` setting): a proxy serves only the API."""
 
     def copy_web_link(self, conversation_id: str) -> None:
         """Put the conversation's web link on the clipboard."""
-        link = web_link(conversation_id)
+        link = web_link(conversation_id, self.web_url)
         self.host.post(Copied(link, f"Copied the web link: {link}"))
 
     def share(self, session: OpenConversation | None) -> None:
@@ -60,7 +65,8 @@ class Sharing:
             except ApiError as error:
                 self.host.post(ErrorNotice("Sharing failed", error))
                 return
-            link = share.share_url or SHARE_URL + share.share_id
+            # The server's own link when it gives one: it knows where its shares live.
+            link = share.share_url or share_link(share.share_id, self.web_url)
             again = " (shared before: same link)" if share.already_exists else ""
             self.host.post(Copied(link, f"Copied the share link{again}: {link}"))
 

@@ -120,9 +120,10 @@ class ControllerScreen(Screen[None]):
         """Writing: send, stream, stop, regenerate, edit, continue."""
         self.exporter = Exporter(self, client)
         """Writes the export the export dialog asks for, or several conversations at once."""
-        self.account = AccountLoader(self, client)
+        web_url = context.settings.web_url.rstrip("/")
+        self.account = AccountLoader(self, client, share_url=web_url + "/share/")
         """Fetches what the account dialog shows."""
-        self.sharing = Sharing(self, client)
+        self.sharing = Sharing(self, client, web_url=web_url)
         """Copies web links, makes and revokes share links."""
         self._reply: StreamingReply | None = None
         """The live reply on screen (streaming, or kept after it broke off)."""
