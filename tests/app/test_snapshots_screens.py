@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable, TabbedContent
 
 from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import (
@@ -192,6 +193,22 @@ def test_account_screen(snap_compare: Snap, app: BackchatApp, size: tuple[int, i
         await started(pilot)
         await pilot.press("f2")
         await showing(pilot, AccountScreen)
+
+    shoot(snap_compare, app, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_account_shared_links(snap_compare: Snap, app: BackchatApp, size: tuple[int, int]) -> None:
+    """The shared links tab with a link highlighted: c copies it, d revokes it."""
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("f2")
+        await showing(pilot, AccountScreen)
+        pilot.app.screen.query_one("#account-tabs", TabbedContent).active = "tab-shared"
+        await pilot.pause()
+        pilot.app.screen.query_one("#account-shared", DataTable).focus()
+        await pilot.pause()
 
     shoot(snap_compare, app, size, steps)
 
