@@ -5,6 +5,7 @@
     backchat login | logout          store / remove the access token in the OS keyring
     backchat serve-demo [...]        run the demo backend alone, for any client
     backchat sync | import | search  the local copy of the history (tui/store/commands.py)
+    backchat export --all [DIR]      write conversations to files (tui/export_command.py)
 
 Imports of Textual, httpx and the demo server are deferred to the branch that needs them, so
 ``login``/``logout`` stay quick and the app's first frame is not delayed by unused modules.
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui import __version__
+from tui import __version__, export_command
 from tui.config import ConfigError, Settings, demo_settings, load_file, resolve
 from tui.store import commands as store_cli
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve-demo", add_help=False, help="run the demo backend alone (see serve-demo --help)"
     )
     store_cli.add_commands(commands, sub_common)
+    export_command.add_command(commands, sub_common)
     return parser
 
 
@@ -104,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return logout(settings)
     if args.command in store_cli.COMMANDS:
         return store_cli.run(args, settings)
+    if args.command == "export":
+        return export_command.run(args, settings)
     return run_app(settings, demo=args.demo, wire=args.wire)
 
 

@@ -108,7 +108,10 @@ class BackchatApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         if settings.keymap:
-            self.set_keymap(settings.keymap)
+            from tui.screens.keymap_check import usable_keymap
+
+            # A key name no terminal sends is left out, so its binding keeps its own key.
+            self.set_keymap(usable_keymap(settings.keymap))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -241,15 +244,13 @@ class BackchatApp(App[None]):
         )
 
     async def _check_token(self, token: str) -> str | None:
-        """Try ``token`` with accounts/check; an error message, or None when it works."""
-        probe = BackendClient(self.client.settings.replace(token=token))
-        try:
-            await probe.account_status()
-        except ApiError as error:
-            return error.message
-        finally:
-            await probe.aclose()
-        return None
+        """Try ``token`` with accounts/check; an error message, or None when it works.
+
+        The message tells an unreachable backend from one that refused the token, in the
+        words of ``backchat login``."""
+        from tui.auth.login_command import token_problem
+
+        return await token_problem(self.client.settings.replace(token=token))
 
     def _signed_in(self, pasted: str | None) -> None:
         token = Secret.of(pasted)

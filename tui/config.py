@@ -15,10 +15,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.api.secret import Secret
-from tui.paths import config_file
+from tui.paths import config_file, resolve_export_dir
 
 DEFAULT_BASE_URL = "http://127.0.0.1:7999"
 """ninja's default bind address: the usual self-hosted reverse proxy."""
+DEFAULT_WEB_URL = "https://chatgpt.com"
+"""Where the web app lives: conversation and share links point here."""
 DEFAULT_PAGE_SIZE = 28
 """What the web app asks for per page."""
 MAX_PAGE_SIZE = 100
@@ -57,6 +59,10 @@ class Settings:
     """Running on the embedded demo backend."""
     slow_notice_after: float = 5.0
     """Seconds without a word from the server before the app says it is still waiting."""
+    web_url: str = DEFAULT_WEB_URL
+    """The web app's address, for the links the app copies (``/c/<id>``, ``/share/<id>``)."""
+    export_dir: Path | None = None
+    """Where exports go; ``None``: the download folder, else the current one (``tui.paths``)."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
     warnings: tuple[str, ...] = ()
@@ -71,6 +77,11 @@ class Settings:
     @property
     def resolved_backend_url(self) -> str:
         return self.backend_url or self.base_url.rstrip("/") + "/backend-api"
+
+    @property
+    def export_folder(self) -> Path:
+        """Where exports go now: :attr:`export_dir`, the download folder, or the current one."""
+        return resolve_export_dir(self.export_dir)
 
     @property
     def insecure_transport(self) -> bool:
@@ -120,6 +131,8 @@ def resolve(
         model=data.get("model"),
         theme=data.get("theme"),
         slow_notice_after=data.get("slow_notice_after"),
+        export_dir=data.get("export_dir"),
+        web_url=data.get("web_url"),
     )
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
@@ -177,8 +190,10 @@ def _apply(settings: Settings, **values: Any) -> Settings:
             value = _page_size(value)
         elif name == "slow_notice_after":
             value = _seconds(name, value)
-        elif name in {"base_url", "backend_url"}:
+        elif name in {"base_url", "backend_url", "web_url"}:
             value = _url(name, value)
+        elif name == "export_dir":
+            value = _folder(name, value)
         elif not isinstance(value, str):
             raise ConfigError(f"{name} must be a string")
         changes[name] = value
@@ -211,6 +226,12 @@ def _seconds(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ConfigError(f"{name} must be a number of seconds above 0, not {value!r}")
     return float(value)
+
+
+def _folder(name: str, value: Any) -> Path:
+    if not isinstance(value, str | Path):
+        raise ConfigError(f"{name} must be a folder path string, not {value!r}")
+    return Path(value).expanduser()
 
 
 def _url(name: str, value: Any) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, RadioButton, TabbedContent
 
 from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import (
@@ -85,14 +85,18 @@ async def test_export_branch_or_tree_as_markdown_or_json(
             leaf = data["mapping"][data["current_node"]]
             assert leaf["message"]["content"]["parts"][0].startswith("Sure: match on each row")
     else:
-        assert text.startswith(f"# {top.title}\n")
+        assert text.startswith(f"# {top.title}\n\n- Created: ")
+        assert "- Model: " in text
         if tree:
-            assert text.count("<!-- branch ") == 3
+            assert text.count("## Branch ") == 3
+            # The branch on screen (not the server's current one) comes first, marked.
+            active = text.index("## Branch 1 of 3 (active)")
+            assert active < text.index("Sure: match on each row") < text.index("## Branch 2")
             assert "Sure: match on each row" in text
             assert "and can rayon help?" in text
             assert "How fast is this on a 2 GB file?\n" in text
         else:
-            assert "<!-- branch" not in text
+            assert "## Branch" not in text
             assert text.count("## User") == 2
             assert "## Assistant (gpt-4o)" in text
             for message in shown:
@@ -101,26 +105,51 @@ async def test_export_branch_or_tree_as_markdown_or_json(
 
 
 async def test_export_asks_before_replacing_a_file(
-    app: BackchatApp, demo: DemoServer, tmp_path: Path
+    app_factory: AppFactory, demo: DemoServer, tmp_path: Path
 ) -> None:
+    app = app_factory(export_dir=tmp_path)
     path = tmp_path / "notes.md"
     path.write_text("my own notes\n", encoding="utf-8")
     async with running(app, opened=listing(demo)[SHOWCASE].id) as pilot:
-        for answer in ("n", "y"):
-            await pilot.press("e")
-            dialog = app.screen
-            assert isinstance(dialog, ExportScreen)
-            dialog.query_one("#export-path", Input).value = str(path)
-            await pilot.pause()
+        await pilot.press("e")
+        await pilot.press("tab", "down", "space")  # JSON: kept when we come back
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#export-path", Input).value = str(path)
+        await pilot.pause()
+        for answer in ("n", "escape", "y"):
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmScreen)
             assert "Replace “notes.md”?" in screen_text(app)
             await pilot.press(answer)
             await idle(pilot)
-            if answer == "n":
+            if answer != "y":
+                # Back in the dialog with the path and the format as they were: nothing lost.
+                assert isinstance(app.screen, ExportScreen)
+                assert app.screen.query_one("#export-path", Input).value == "notes.md"
+                assert app.screen.query_one("#format-json", RadioButton).value
                 assert path.read_text(encoding="utf-8") == "my own notes\n"
-        assert path.read_text(encoding="utf-8").startswith("# Faster CSV parsing in Rust")
+        assert json.loads(path.read_text(encoding="utf-8"))["title"] == "Faster CSV parsing in Rust"
+
+
+async def test_export_suggests_a_named_file_in_the_export_dir(
+    app_factory: AppFactory, demo: DemoServer, tmp_path: Path
+) -> None:
+    app = app_factory(export_dir=tmp_path / "exports")
+    top = listing(demo)[SHOWCASE]
+    async with running(app, opened=top.id) as pilot:
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        name = dialog.query_one("#export-path", Input).value
+        assert name.startswith("faster-csv-parsing-in-rust_branch_")
+        assert name.endswith(".md")
+        await pilot.press("enter")
+        written = tmp_path / "exports" / name
+        await wait_for(pilot, written.exists, "the export")
+        await idle(pilot)
+    assert written.read_text(encoding="utf-8").startswith("# Faster CSV parsing in Rust\n")
 
 
 async def test_export_with_nothing_open_says_so(app: BackchatApp) -> None:

@@ -233,7 +233,7 @@ async def test_branch_keys_switch_and_rerender_below(app: BackchatApp, demo: Dem
         assert after[3].startswith("Sure: match on each row")
         # That version has no follow-up: the two later messages are gone with the old branch.
         assert len(after) == 4
-        assert "4 messages" in title_bar(app)
+        assert "message 4 of 4" in title_bar(app)  # the count, said once
         assert "‹ 1/2 ›" in screen_text(app)
         assert "Sure: match on each row" in screen_text(app)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -111,10 +112,37 @@ async def test_a_refused_token_is_not_stored(
         assert isinstance(app.screen, SignInScreen)
         text = screen_text(app)
         assert "401" in text
+        assert "refused the token" in text
+        assert "Could not reach" not in text
         assert "not-the-demo-token" not in text
         assert stored(memory_keyring) == {}
         await sign_in(pilot, demo.token)
         await started(pilot)
+
+
+async def test_an_unreachable_backend_is_told_apart_from_a_refused_token(
+    app_factory: AppFactory,
+) -> None:
+    # A port nothing listens on: bound, then closed, so the connection is refused at once.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    app = app_factory(
+        token=None,
+        token_source="",
+        use_keyring=True,
+        base_url=url,
+        backend_url=url + "/backend-api",
+    )
+    async with at_sign_in(app) as pilot:
+        await sign_in(pilot, "any-token-at-all")
+        await wait_for(
+            pilot, lambda: "Could not reach the backend at" in screen_text(app), "the check"
+        )
+        text = screen_text(app)
+        assert "refused" not in text
+        assert isinstance(app.screen, SignInScreen)
 
 
 async def test_a_stored_token_skips_sign_in(

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable, TabbedContent
 
+from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import (
     drawn,
     hold_reply,
@@ -149,13 +151,12 @@ def test_confirm_dialog(snap_compare: Snap, app: BackchatApp, size: tuple[int, i
 @pytest.mark.parametrize("size", SIZES)
 def test_export_dialog(
     snap_compare: Snap,
-    app: BackchatApp,
+    app_factory: AppFactory,
     size: tuple[int, int],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The dialog says where relative paths go (the current directory): one that every
-    # machine has, so the snapshot does not hold the checkout's path.
-    monkeypatch.chdir("/")
+    # The dialog says where relative paths go: a folder every machine has, so the snapshot
+    # does not hold the checkout's path or the user's download folder.
+    app = app_factory(export_dir=Path("/"))
 
     async def steps(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -192,6 +193,22 @@ def test_account_screen(snap_compare: Snap, app: BackchatApp, size: tuple[int, i
         await started(pilot)
         await pilot.press("f2")
         await showing(pilot, AccountScreen)
+
+    shoot(snap_compare, app, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_account_shared_links(snap_compare: Snap, app: BackchatApp, size: tuple[int, int]) -> None:
+    """The shared links tab with a link highlighted: c copies it, d revokes it."""
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("f2")
+        await showing(pilot, AccountScreen)
+        pilot.app.screen.query_one("#account-tabs", TabbedContent).active = "tab-shared"
+        await pilot.pause()
+        pilot.app.screen.query_one("#account-shared", DataTable).focus()
+        await pilot.pause()
 
     shoot(snap_compare, app, size, steps)
 

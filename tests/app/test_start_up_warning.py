@@ -31,6 +31,9 @@ async def test_one_warning_lists_each_mistake_and_the_rest_applies(
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the keys dialog")
         rows = [row for row in app.help_rows() if row[3] == "conversation.rename"]
         assert [row[1] for row in rows] == ["R"]
+        # The misspelt key was dropped: copy keeps its own key instead of losing it.
+        copy = [row for row in app.help_rows() if row[3] == "message.copy"]
+        assert [row[1] for row in copy] == ["y"]
         text = screen_text(app)
         assert "conversation.rename" in text
         assert "app.quit" in text

@@ -32,13 +32,28 @@ async def test_export_writes_the_branch_and_says_where(
     await host.settled()
 
     written = tmp_path / "notes" / "csv.md"
-    assert written.read_text(encoding="utf-8") == render_export(session, "branch", "markdown")
+    assert written.read_text(encoding="utf-8") == render_export(
+        session.conversation, "branch", "markdown", leaf_id=session.leaf_id
+    )
     tree = json.loads((tmp_path / "tree.json").read_text(encoding="utf-8"))
     assert set(tree["mapping"]) == set(session.conversation.mapping)
     assert sorted(host.messages, key=str) == sorted(
         [m.Notice(f"Exported to {written}"), m.Notice(f"Exported to {tmp_path / 'tree.json'}")],
         key=str,
     )
+
+
+async def test_export_many_writes_each_and_counts_the_failures(
+    demo: DemoServer, host: RecordingHost, client: BackendClient, tmp_path: Path
+) -> None:
+    ids = [record.id for record in demo.state.listing(archived=False)[:3]]
+    exporter = Exporter(host, client)
+    exporter.export_many([*ids, "no-such-conversation"], tmp_path / "many", fmt="json")
+    await host.settled()
+    files = sorted((tmp_path / "many").iterdir())
+    assert len(files) == 3
+    assert {json.loads(f.read_text(encoding="utf-8"))["conversation_id"] for f in files} == set(ids)
+    assert host.messages == [m.Notice(f"Exported 3 conversations to {tmp_path / 'many'}, 1 failed")]
 
 
 async def test_an_export_that_cannot_be_written_says_why(

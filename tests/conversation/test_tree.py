@@ -194,7 +194,11 @@ def test_code_interpreter_images(code_interpreter: Conversation) -> None:
 def test_code_interpreter_export(code_interpreter: Conversation) -> None:
     messages = visible_messages(code_interpreter, active_thread(code_interpreter))
     markdown = thread_markdown(code_interpreter, messages)
-    assert markdown.startswith("# Average Distance in U(0,1)\n\n## User\n\ngiven two random")
+    assert markdown.startswith(
+        "# Average Distance in U(0,1)\n\n- Created: 2023-09-21 19:57 UTC\n"
+        "- Updated: 2023-09-22 08:23 UTC\n- Model: gpt-4-code-interpreter\n\n"
+        "## User\n\n```text\ngiven two random"
+    )
     assert markdown.count("\n## User\n") == 8
     assert markdown.count("\n## Assistant (gpt-4-code-interpreter)\n") == 8
     assert "```python\nfrom sympy import" in markdown

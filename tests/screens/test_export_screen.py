@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,12 @@ from tui.screens.export_dialog import (
     FOLDER_MESSAGE,
     ExportChoice,
     ExportScreen,
-    Format,
     slugify,
-    suggested_name,
 )
 
 SIZE = (100, 36)
+DAY = date(2024, 5, 1)
+"""The conversation's date in the suggested names."""
 
 
 def path_value(app: Harness) -> str:
@@ -52,7 +53,7 @@ async def choose_json(pilot: Any) -> None:
 
 async def submit_path(directory: Path, typed: str) -> list[object]:
     """Type a path into the dialog for "Notes", press enter, return what it gave back."""
-    app = Harness(ExportScreen("Notes", directory=directory))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=directory))
     async with running(app, SIZE) as pilot:
         set_path(app, typed)
         await pilot.press("enter")
@@ -62,75 +63,82 @@ async def submit_path(directory: Path, typed: str) -> list[object]:
 
 @pytest.mark.anyio
 async def test_defaults_return_branch_markdown_and_the_suggested_path(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Trip plans: Japan!", directory=tmp_path))
+    app = Harness(ExportScreen("Trip plans: Japan!", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
-        assert path_value(app) == "trip-plans-japan.md"
+        assert path_value(app) == "trip-plans-japan_branch_2024-05-01.md"
         text = screen_text(app)
         assert "Export conversation" in text
         assert "Trip plans: Japan!" in text
         assert "enter export · esc cancel" in text
         await pilot.press("enter")
         await pilot.pause()
-    assert app.results == [ExportChoice("branch", "markdown", tmp_path / "trip-plans-japan.md")]
+    assert app.results == [
+        ExportChoice("branch", "markdown", tmp_path / "trip-plans-japan_branch_2024-05-01.md")
+    ]
     assert isinstance(app.results[0], ExportChoice)
 
 
 @pytest.mark.anyio
 async def test_switching_format_updates_the_suggested_extension(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
         await choose_json(pilot)
-        assert path_value(app) == "notes.json"
+        assert path_value(app) == "notes_branch_2024-05-01.json"
         await pilot.press("up", "space")
         await pilot.pause()
-        assert path_value(app) == "notes.md"
+        assert path_value(app) == "notes_branch_2024-05-01.md"
         await pilot.press("down", "space", "enter")
         await pilot.pause()
-    assert app.results == [ExportChoice("branch", "json", tmp_path / "notes.json")]
+    assert app.results == [
+        ExportChoice("branch", "json", tmp_path / "notes_branch_2024-05-01.json")
+    ]
 
 
 @pytest.mark.anyio
 async def test_an_edited_path_is_left_alone(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
         field = app.screen.query_one("#export-path", Input)
         field.focus()
         await pilot.press("end", "backspace", "backspace", *"txt")
-        assert path_value(app) == "notes.txt"
+        assert path_value(app) == "notes_branch_2024-05-01.txt"
         await pilot.press("shift+tab")
         await pilot.press("down", "space")
         await pilot.pause()
         assert app.screen.query_one("#export-format", RadioSet).pressed_index == 1
-        assert path_value(app) == "notes.txt"
+        assert path_value(app) == "notes_branch_2024-05-01.txt"
         await pilot.press("enter")
         await pilot.pause()
-    assert app.results == [ExportChoice("branch", "json", tmp_path / "notes.txt")]
+    assert app.results == [ExportChoice("branch", "json", tmp_path / "notes_branch_2024-05-01.txt")]
 
 
 @pytest.mark.anyio
 async def test_whole_tree_scope(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
         assert app.focused is not None
         assert app.focused.id == "export-scope"
-        await pilot.press("down", "space", "enter")
+        await pilot.press("down", "space")
         await pilot.pause()
-    assert app.results == [ExportChoice("tree", "markdown", tmp_path / "notes.md")]
+        assert path_value(app) == "notes_tree_2024-05-01.md"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [ExportChoice("tree", "markdown", tmp_path / "notes_tree_2024-05-01.md")]
 
 
 @pytest.mark.anyio
 async def test_initial_choices_are_honoured(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path, scope="tree", fmt="json"))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path, scope="tree", fmt="json"))
     async with running(app, SIZE) as pilot:
-        assert path_value(app) == "notes.json"
+        assert path_value(app) == "notes_tree_2024-05-01.json"
         await pilot.press("enter")
         await pilot.pause()
-    assert app.results == [ExportChoice("tree", "json", tmp_path / "notes.json")]
+    assert app.results == [ExportChoice("tree", "json", tmp_path / "notes_tree_2024-05-01.json")]
 
 
 @pytest.mark.anyio
 async def test_empty_path_is_refused_inline(tmp_path: Path) -> None:
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
         set_path(app, "   ")
         await pilot.press("enter")
@@ -144,7 +152,7 @@ async def test_empty_path_is_refused_inline(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_a_folder_is_refused_inline(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
-    app = Harness(ExportScreen("Notes", directory=tmp_path))
+    app = Harness(ExportScreen("Notes", day=DAY, directory=tmp_path))
     async with running(app, SIZE) as pilot:
         set_path(app, "out")
         await pilot.press("enter")
@@ -169,25 +177,25 @@ async def test_default_directory_is_the_current_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert await results_after(ExportScreen("Notes"), SIZE, "enter") == [
-        ExportChoice("branch", "markdown", tmp_path / "notes.md")
+    assert await results_after(ExportScreen("Notes", day=DAY), SIZE, "enter") == [
+        ExportChoice("branch", "markdown", tmp_path / "notes_branch_2024-05-01.md")
     ]
 
 
 @pytest.mark.anyio
 async def test_escape_cancels(tmp_path: Path) -> None:
-    screen = ExportScreen("Notes", directory=tmp_path)
+    screen = ExportScreen("Notes", day=DAY, directory=tmp_path)
     assert await results_after(screen, SIZE, "escape") == [None]
 
 
 @pytest.mark.anyio
 async def test_hostile_title_is_literal(tmp_path: Path) -> None:
-    app = Harness(ExportScreen(HOSTILE, directory=tmp_path))
+    app = Harness(ExportScreen(HOSTILE, day=DAY, directory=tmp_path))
     async with running(app, SIZE):
         text = screen_text(app)
         assert HOSTILE_SHOWN in text
         assert "[2J" not in text
-        assert path_value(app) == "bold-x-y.md"
+        assert path_value(app) == "bold-x-y_branch_2024-05-01.md"
 
 
 @pytest.mark.parametrize(
@@ -206,8 +214,3 @@ async def test_hostile_title_is_literal(tmp_path: Path) -> None:
 )
 def test_slugify(title: str | None, slug: str) -> None:
     assert slugify(title) == slug
-
-
-@pytest.mark.parametrize(("fmt", "name"), [("markdown", "notes.md"), ("json", "notes.json")])
-def test_suggested_name(fmt: Format, name: str) -> None:
-    assert suggested_name("Notes", fmt) == name

@@ -20,6 +20,7 @@ from tui.api.endpoints import (
     DataExportStatus,
     ModelList,
     SendResult,
+    ShareCreated,
     SharedLinkPage,
     TitleResult,
 )
@@ -122,6 +123,24 @@ class SyncBackendClient:
 
     def shared_links(self, order: str = "created") -> SharedLinkPage:
         return self._run(self._client.shared_links(order))
+
+    def create_share(
+        self, conversation_id: str, current_node_id: str, *, anonymous: bool = True
+    ) -> ShareCreated:
+        return self._run(
+            self._client.create_share(conversation_id, current_node_id, anonymous=anonymous)
+        )
+
+    def update_share(self, share_id: str, *, title: str | None, public: bool = True) -> None:
+        return self._run(self._client.update_share(share_id, title=title, public=public))
+
+    def delete_share(self, share_id: str) -> None:
+        return self._run(self._client.delete_share(share_id))
+
+    def share_conversation(
+        self, conversation_id: str, current_node_id: str, title: str | None
+    ) -> ShareCreated:
+        return self._run(self._client.share_conversation(conversation_id, current_node_id, title))
 
     def request_data_export(self) -> DataExportStatus:
         return self._run(self._client.request_data_export())

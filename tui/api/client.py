@@ -23,6 +23,7 @@ from tui.api.endpoints import (
     DataExportStatus,
     ModelList,
     SendResult,
+    ShareCreated,
     SharedLinkPage,
     TitleResult,
 )
@@ -189,6 +190,61 @@ class BackendClient:
         return await self._get(
             SharedLinkPage, self._backend("shared_conversations"), {"order": order}
         )
+
+    async def create_share(
+        self, conversation_id: str, current_node_id: str, *, anonymous: bool = True
+    ) -> ShareCreated:
+        """``POST /share/create``: a share of the conversation up to ``current_node_id``.
+
+        The share is private until :meth:`update_share` makes it public (the web app's two
+        steps, docs/PROTOCOL.md); a conversation shared before gives back its share.
+        """
+        if not current_node_id:
+            raise ValueError("current_node_id is required")
+        url = self._backend("share/create")
+        body = {
+            "conversation_id": _segment(conversation_id),
+            "current_node_id": current_node_id,
+            "is_anonymous": anonymous,
+        }
+        return validate(ShareCreated, await self._transport.call("POST", url, body=body), url)
+
+    async def update_share(
+        self,
+        share_id: str,
+        *,
+        title: str | None,
+        highlighted_message_id: str | None = None,
+        public: bool = True,
+        anonymous: bool = True,
+    ) -> None:
+        """``PATCH /share/{id}``: publish the share (``is_public``) under ``title``."""
+        url = self._backend(f"share/{_segment(share_id)}")
+        body = {
+            "share_id": share_id,
+            "highlighted_message_id": highlighted_message_id,
+            "title": title,
+            "is_public": public,
+            "is_visible": True,
+            "is_anonymous": anonymous,
+        }
+        # What the server answers varies (the share, or {"success": true}): the status counts.
+        await self._transport.respond("PATCH", url, body=body)
+
+    async def delete_share(self, share_id: str) -> None:
+        """``DELETE /share/{id}``: the link stops working; the conversation stays."""
+        url = self._backend(f"share/{_segment(share_id)}")
+        await self._transport.respond("DELETE", url)
+
+    async def share_conversation(
+        self, conversation_id: str, current_node_id: str, title: str | None
+    ) -> ShareCreated:
+        """Create and publish a share in one go (:meth:`create_share`, :meth:`update_share`)."""
+        share = await self.create_share(conversation_id, current_node_id)
+        await self.update_share(
+            share.share_id, title=title or share.title, highlighted_message_id=None
+        )
+        return share.model_copy(update={"is_public": True})
 
     async def request_data_export(self) -> DataExportStatus:
         """``POST /accounts/data_export``: the server e-mails the export; status ``queued``."""

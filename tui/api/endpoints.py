@@ -201,6 +201,34 @@ class SharedLinkPage(ApiModel):
     has_missing_conversations: bool = False
 
 
+class ShareCreated(ApiModel):
+    """``POST /share/create``: the new share (or the one the conversation already had)."""
+
+    share_id: str
+    """The share's id: ``PATCH``/``DELETE /share/{share_id}`` act on it."""
+    share_url: str | None = None
+    """The public link, e.g. ``https://chatgpt.com/share/<share_id>``."""
+    title: str | None = None
+    """The title the share shows."""
+    is_public: bool = False
+    """False until the share is PATCHed public: the link works only for its owner."""
+    is_visible: bool = True
+    is_anonymous: bool = True
+    """Whether the share hides the owner's name."""
+    highlighted_message_id: str | None = None
+    current_node_id: str | None = None
+    """The last message the share holds: later messages are not shared."""
+    already_exists: bool = False
+    """True when the conversation was shared before: this is that share."""
+
+    @field_validator("share_id")
+    @classmethod
+    def _some_id(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an empty share_id")
+        return value
+
+
 class ActionResult(ApiModel):
     """``PATCH /conversation/{id}`` and friends: ``{"success": true}``."""
 

@@ -28,7 +28,7 @@ from tui.text.times import format_duration
 log = logging.getLogger("backchat.api")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-Method = Literal["GET", "POST", "PATCH"]
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses after which a GET is tried again: throttling and a proxy that lost its upstream."""

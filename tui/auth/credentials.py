@@ -36,6 +36,17 @@ def load_token(account: str) -> Secret | None:
     return token or None
 
 
+def token_or_stored(token: Secret | None, account: str) -> Secret | None:
+    """``token`` (from the environment) when given, else the one stored for ``account``; None
+    when there is neither or the keyring cannot be read (the shell commands' rule)."""
+    if token:
+        return token
+    try:
+        return load_token(account)
+    except KeyringUnavailable:
+        return None
+
+
 def check_keyring(account: str) -> None:
     """Raise :class:`KeyringUnavailable` unless a keyring that keeps what it is given is there.
 

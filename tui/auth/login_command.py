@@ -30,15 +30,22 @@ def read_token(stdin: TextIO | None = None) -> Secret:
 
 
 async def check_token(settings: Settings, token: Secret) -> str | None:
-    """None when the backend accepts ``token``, else a sentence saying what went wrong.
-
-    "could not reach" (no answer: wrong URL, proxy down), "refused the token" (401/403), or
-    what else the backend answered: each asks the user to fix something different.
-    """
+    """None when the backend of ``settings`` accepts ``token``, else what went wrong
+    (:func:`token_problem`)."""
     backend = settings.resolved_backend_url
-    client = BackendClient(
+    return await token_problem(
         ApiSettings(base_url=settings.base_url, backend_url=backend, token=token)
     )
+
+
+async def token_problem(api: ApiSettings) -> str | None:
+    """None when the backend accepts the token of ``api``, else a sentence saying what went
+    wrong: "could not reach" (no answer: wrong URL, proxy down), "refused the token" (401/403),
+    or what else the backend answered. Each asks the user to fix something different; the
+    sign-in screen says the same sentences as ``backchat login``.
+    """
+    backend = api.backend_url
+    client = BackendClient(api)
     try:
         await client.account_status()
     except NetworkError as error:

@@ -12,6 +12,7 @@ from typing import Any
 from tui.api.client import BackendClient
 from tui.api.errors import ApiError
 from tui.controllers.account_overview import (
+    SHARE_URL,
     AccountInfo,
     AccountOverview,
     MessageLimit,
@@ -28,16 +29,19 @@ LOADING = "Loading account details…"
 class AccountLoader:
     """The controller behind the account dialog."""
 
-    def __init__(self, host: Host, client: BackendClient) -> None:
+    def __init__(self, host: Host, client: BackendClient, *, share_url: str = SHARE_URL) -> None:
         self.host = host
         self.client = client
         """The API client (its token may change after a sign-in: read it each time)."""
+        self.share_url = share_url
+        """The prefix of a shared link (from the ``web_url`` setting)."""
 
     def load(self) -> None:
         """Fetch in the background; :class:`AccountLoaded` follows (a notice says it loads)."""
 
         async def load() -> None:
-            self.host.post(AccountLoaded(await fetch_overview(self.client)))
+            overview = await fetch_overview(self.client, share_url=self.share_url)
+            self.host.post(AccountLoaded(overview))
 
         self.host.post(Notice(LOADING, timeout=2))
         self.host.run(load(), group="account", exclusive=True)
@@ -48,7 +52,7 @@ class AccountLoader:
         return result.status or "queued"
 
 
-async def fetch_overview(client: BackendClient) -> AccountOverview:
+async def fetch_overview(client: BackendClient, *, share_url: str = SHARE_URL) -> AccountOverview:
     """Every section at once; a section that failed carries its error instead."""
     results: tuple[Any, ...] = await asyncio.gather(
         client.account_status(),
@@ -95,7 +99,7 @@ async def fetch_overview(client: BackendClient) -> AccountOverview:
         values["shared_links"] = [
             SharedLinkRow(link.id, link.title, link.create_time) for link in links.items
         ]
-    return AccountOverview(**values)
+    return AccountOverview(**values, share_url=share_url)
 
 
 def _why(error: BaseException) -> str:

@@ -10,13 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tui.config import DEFAULT_WEB_URL
 from tui.text.times import calendar_date, format_duration
 
 MISSING = "—"
 """Shown for a value the server did not give us."""
 
-SHARE_URL = "https://chatgpt.com/share/"
-"""A shared link is this plus the share id."""
+SHARE_URL = DEFAULT_WEB_URL + "/share/"
+"""A shared link is this plus the share id (unless the ``web_url`` setting says otherwise)."""
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,16 @@ class ErrorNotice:
     """The error (an ``ApiError`` carries the server's words)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Copied:
+    """Put ``text`` on the clipboard and say so (a link made for the user to paste)."""
+
+    text: str
+    """What goes on the clipboard."""
+    notice: str
+    """Plain text saying what was copied."""
+
+
 # -- the account -------------------------------------------------------------------------------
 
 
@@ -325,6 +335,7 @@ ControllerMessage: TypeAlias = (
     | ReplyKept
     | Notice
     | ErrorNotice
+    | Copied
     | AccountLoaded
 )
 """Any of the messages above."""

@@ -28,6 +28,25 @@ class RecordedRequest:
     """Parsed JSON, the raw text if it was not JSON, or None when empty."""
 
 
+def share_row(
+    share_id: str, title: str, conversation_id: str, created: float, updated: float
+) -> Json:
+    """One share as ``GET /shared_conversations`` lists it (docs/PROTOCOL.md)."""
+    return {
+        "id": share_id,
+        "title": title,
+        "create_time": nodes.iso(created),
+        "update_time": nodes.iso(updated),
+        "mapping": None,
+        "current_node": None,
+        "conversation_template_id": None,
+        "gizmo_id": None,
+        "is_archived": None,
+        "workspace_id": None,
+        "conversation_id": conversation_id,
+    }
+
+
 class DemoState:
     """Everything the demo account holds."""
 
@@ -66,19 +85,9 @@ class DemoState:
             record = ordered[index]
             created = record.update_time + 120.0
             shares.append(
-                {
-                    "id": self._ids.uuid(),
-                    "title": title or record.title,
-                    "create_time": nodes.iso(created),
-                    "update_time": nodes.iso(created + 17.0),
-                    "mapping": None,
-                    "current_node": None,
-                    "conversation_template_id": None,
-                    "gizmo_id": None,
-                    "is_archived": None,
-                    "workspace_id": None,
-                    "conversation_id": record.id,
-                }
+                share_row(
+                    self._ids.uuid(), title or record.title, record.id, created, created + 17.0
+                )
             )
         shares.sort(key=lambda item: str(item["create_time"]), reverse=True)
         return shares

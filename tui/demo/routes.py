@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from tui.demo import bodies, model, send, shapes
+from tui.demo import bodies, model, send, shapes, shares
 from tui.demo.faults import (
     DROP_FAULTS,
     SHAPE_FAULTS,
@@ -230,6 +230,18 @@ class DemoApi:
             }
         )
 
+    async def share_create(self, request: Request, body: Any) -> Response:
+        status, answer = shares.create(self.state, body)
+        return JSONResponse(answer, status)
+
+    async def share_update(self, request: Request, body: Any) -> Response:
+        status, answer = shares.update(self.state, request.path_params["share_id"], body)
+        return JSONResponse(answer, status)
+
+    async def share_delete(self, request: Request, body: Any) -> Response:
+        status, answer = shares.delete(self.state, request.path_params["share_id"])
+        return JSONResponse(answer, status)
+
     # -- one conversation -------------------------------------------------------------------
 
     async def get_conversation(self, request: Request, body: Any) -> Response:
@@ -355,6 +367,9 @@ def build_app(
         Route(f"{b}/conversation/{{conv_id}}", g(api.get_conversation), methods=["GET"]),
         Route(f"{b}/conversation/{{conv_id}}", g(api.patch_conversation), methods=["PATCH"]),
         Route(f"{b}/shared_conversations", g(api.shared)),
+        Route(f"{b}/share/create", g(api.share_create), methods=["POST"]),
+        Route(f"{b}/share/{{share_id}}", g(api.share_update), methods=["PATCH"]),
+        Route(f"{b}/share/{{share_id}}", g(api.share_delete), methods=["DELETE"]),
         Route(f"{b}/accounts/data_export", g(api.data_export), methods=["POST"]),
         Route("/_demo/faults", g(api.control_faults, control=True), methods=["POST"]),
         Route("/_demo/config", g(api.control_config, control=True), methods=["POST"]),

@@ -62,6 +62,12 @@ LABEL_WIDTH = 14
 ExportRequest = Callable[[], Awaitable[str]]
 """Asks the server for a data export; returns its status (``queued``)."""
 
+LinkRevoke = Callable[[str], Awaitable[None]]
+"""Deletes the share link with the given share id (raises when the server refuses)."""
+
+REVOKED_MESSAGE = "Link revoked: it no longer opens"
+"""Shown once the server has deleted a share link."""
+
 
 def field_line(label: str, value: object) -> Content:
     """``Label         value``: the label bold and padded, the value shown literally."""
@@ -95,18 +101,26 @@ class AccountScreen(ModalScreen[None]):
             id="account.copy_link",
             tooltip="Copy the highlighted shared link to the clipboard",
         ),
+        Binding(
+            "d",
+            "revoke_link",
+            "revoke link",
+            id="account.revoke_link",
+            tooltip="Delete the highlighted shared link (asks first); the chat stays",
+        ),
         Binding("escape,q", "close", "close", id="account.close", tooltip="Close this dialog"),
     ]
-    """e requests an export, c copies a shared link, escape or q closes."""
+    """e requests an export, c copies a shared link, d revokes it, escape or q closes."""
 
     def __init__(
         self,
         overview: AccountOverview,
         request_export: ExportRequest | None = None,
         *,
+        revoke_link: LinkRevoke | None = None,
         now: Clock = local_now,
     ) -> None:
-        """Without ``request_export`` the export action is hidden."""
+        """Without ``request_export`` (``revoke_link``) the export (revoke) action is hidden."""
         super().__init__()
         self._overview = overview
         """What to show."""
@@ -118,6 +132,10 @@ class AccountScreen(ModalScreen[None]):
         """True from confirming the export until the server answers."""
         self._links: list[str] = []
         """The shared links in table order (for copying)."""
+        self._share_ids: list[str] = []
+        """The shares' ids in table order (for revoking)."""
+        self._revoke_link = revoke_link
+        """The app's revoke call, or None."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="account-box"):
@@ -238,10 +256,12 @@ class AccountScreen(ModalScreen[None]):
             # DataTable parses str cells as markup (Textual 8.2.8): Text cells are literal.
             url = self._overview.share_url + clean_line(link.share_id)
             self._links.append(url)
+            self._share_ids.append(link.share_id)
             table.add_row(
                 Text(clean_line(link.title, limit=80) or MISSING),
                 Text(url),
                 Text(date_text(link.created, self._now())),
+                key=link.share_id,
             )
         return table
 
@@ -254,7 +274,9 @@ class AccountScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
             return self._request_export is not None
-        if action == "copy_link":
+        if action in {"copy_link", "revoke_link"}:
+            if action == "revoke_link" and self._revoke_link is None:
+                return False
             tabs = self.query_one("#account-tabs", TabbedContent)
             return tabs.active == "tab-shared" and bool(self._links)
         return True
@@ -310,6 +332,45 @@ class AccountScreen(ModalScreen[None]):
         if 0 <= table.cursor_row < len(self._links):
             self.app.copy_to_clipboard(self._links[table.cursor_row])
             self.notify("Link copied to the clipboard.", markup=False)
+
+    def action_revoke_link(self) -> None:
+        """Ask, then delete the highlighted shared link on the server and drop its row."""
+        table = self.query_one("#account-shared", DataTable)
+        if self._revoke_link is None or not 0 <= table.cursor_row < len(self._share_ids):
+            return
+        share_id, url = self._share_ids[table.cursor_row], self._links[table.cursor_row]
+        title = clean_line(str(table.get_row_at(table.cursor_row)[0]), limit=80)
+        revoke = self._revoke_link
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._export_status("Revoking the link…")
+                self.run_worker(self._run_revoke(revoke, share_id), group="revoke")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Revoke the link to “{title}”?",
+                f"{url} stops working for everyone. The conversation itself stays.",
+                confirm_label="Revoke",
+                danger=True,
+            ),
+            answered,
+        )
+
+    async def _run_revoke(self, revoke: LinkRevoke, share_id: str) -> None:
+        try:
+            await revoke(share_id)
+        except Exception as exc:
+            # Shown in the dialog, not raised: the link is still there and may be retried.
+            why = clean_line(str(exc) or type(exc).__name__, limit=300)
+            self._export_status(f"Revoke failed: {why}", error=True)
+            return
+        if share_id in self._share_ids:
+            index = self._share_ids.index(share_id)
+            del self._share_ids[index], self._links[index]
+            self.query_one("#account-shared", DataTable).remove_row(share_id)
+        self._export_status(REVOKED_MESSAGE)
+        self.refresh_bindings()
 
     def action_close(self) -> None:
         """Close the dialog."""

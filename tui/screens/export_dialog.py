@@ -1,29 +1,48 @@
-"""Export a conversation to a file: which part, which format, where."""
+"""Export a conversation to a file: which part, which format, where.
+
+:func:`ask_export` runs the whole exchange: the dialog, then "Replace?" when the file exists;
+answering no (or escape) there comes back to the dialog with the choice kept.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual import events
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from tui.controllers.export_files import (
+    EXTENSIONS,
+    SLUG_MAX,
+    Format,
+    Scope,
+    export_file_name,
+    slugify,
+)
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import MODALS_CSS_PATH, KeyHints, after_typed_keys, plain
 from tui.text.sanitize import clean_line
 
-Scope = Literal["branch", "tree"]
-"""``branch``: the messages on screen; ``tree``: every branch of the conversation."""
-
-Format = Literal["markdown", "json"]
-"""The file format."""
-
-EXTENSIONS: dict[Format, str] = {"markdown": ".md", "json": ".json"}
-"""The suggested file extension of each format."""
+__all__ = [
+    "EMPTY_PATH_MESSAGE",
+    "EXTENSIONS",
+    "FOLDER_MESSAGE",
+    "SLUG_MAX",
+    "ExportChoice",
+    "ExportScreen",
+    "Format",
+    "Scope",
+    "ask_export",
+    "slugify",
+]
 
 EMPTY_PATH_MESSAGE = "Choose a file name"
 """Shown when enter is pressed with an empty path."""
@@ -31,8 +50,8 @@ EMPTY_PATH_MESSAGE = "Choose a file name"
 FOLDER_MESSAGE = "That is a folder: add a file name"
 """Shown when the path names an existing directory."""
 
-SLUG_MAX = 60
-"""The longest slug taken from a title (characters)."""
+SHORT_HEIGHT = 24
+"""Below this many rows the dialog drops its blank lines (class ``-short``)."""
 
 
 @dataclass(frozen=True)
@@ -45,22 +64,6 @@ class ExportChoice:
     """Markdown or JSON."""
     path: Path
     """Where to write; relative paths are already resolved against the suggested directory."""
-
-
-def slugify(title: str | None) -> str:
-    """A file-name-safe form of a title: ``"Hello, World!"`` → ``hello-world``.
-
-    Letters of any script are kept (``物流`` stays), everything else becomes a single dash.
-    An empty result becomes ``conversation``.
-    """
-    words = re.sub(r"[^\w]+", "-", clean_line(title).lower()).replace("_", "-")
-    slug = re.sub(r"-{2,}", "-", words).strip("-")[:SLUG_MAX].strip("-")
-    return slug or "conversation"
-
-
-def suggested_name(title: str | None, fmt: Format) -> str:
-    """``<slugified-title>.md`` (or ``.json``)."""
-    return slugify(title) + EXTENSIONS[fmt]
 
 
 class ExportScreen(ModalScreen[ExportChoice | None]):
@@ -90,9 +93,12 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         directory: Path | None = None,
         scope: Scope = "branch",
         fmt: Format = "markdown",
+        day: date | None = None,
+        path: Path | None = None,
     ) -> None:
-        """``title`` is the conversation's title (the file name is made from it);
-        ``directory`` is where a relative path goes (the current directory by default)."""
+        """``title`` is the conversation's title and ``day`` its date (the file name is made
+        from them); ``directory`` is where a relative path goes (the current directory by
+        default); ``path`` is a path typed before (back from "Replace?"), kept as it was."""
         super().__init__()
         self._title = title
         """The conversation's title, from the server."""
@@ -102,8 +108,22 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         """The scope chosen so far."""
         self._fmt: Format = fmt
         """The format chosen so far."""
-        self._suggestion = suggested_name(title, fmt)
-        """The last file name we suggested; replaced on a format switch unless edited."""
+        self._day = day or date.today()
+        """The date in the suggested file name."""
+        self._suggestion = self._suggest()
+        """The last file name we suggested; replaced on a scope or format switch unless edited."""
+        self._initial = self._shown_path(path) if path is not None else self._suggestion
+        """What the path field starts with."""
+
+    def _suggest(self) -> str:
+        return export_file_name(self._title, self._scope, self._fmt, self._day)
+
+    def _shown_path(self, path: Path) -> str:
+        """``path`` relative to the directory when it is inside it (as the user typed it)."""
+        try:
+            return str(path.relative_to(self._directory))
+        except ValueError:
+            return str(path)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="export-box"):
@@ -118,9 +138,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                                 "Active branch", value=self._scope == "branch", id="scope-branch"
                             )
                             yield RadioButton(
-                                "Whole tree (all branches)",
-                                value=self._scope == "tree",
-                                id="scope-tree",
+                                "All branches", value=self._scope == "tree", id="scope-tree"
                             )
                     with Vertical(classes="export-group", id="export-format-group"):
                         yield Label("Format", classes="modal-label")
@@ -130,12 +148,18 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                             )
                             yield RadioButton("JSON", value=self._fmt == "json", id="format-json")
                 yield Label("File", classes="modal-label")
-                yield Input(self._suggestion, id="export-path", placeholder="file name or path")
+                yield Input(self._initial, id="export-path", placeholder="file name or path")
                 yield Static(f"Relative to {self._directory}", id="export-directory", markup=False)
                 yield Static("", id="export-error", classes="modal-error", markup=False)
             yield KeyHints(classes="modal-hints")
 
+    def on_resize(self, event: events.Resize) -> None:
+        # On a short terminal the spacing goes (styles/modals.tcss), so that the file field
+        # and the key hints stay on screen.
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
         self.query_one("#export-scope", RadioSet).focus()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
@@ -144,14 +168,14 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         if event.radio_set.id == "export-scope":
             self._scope = "tree" if pressed == "scope-tree" else "branch"
         elif event.radio_set.id == "export-format":
-            self._set_format("json" if pressed == "format-json" else "markdown")
+            self._fmt = "json" if pressed == "format-json" else "markdown"
+        self._follow_choice()
 
-    def _set_format(self, fmt: Format) -> None:
-        self._fmt = fmt
+    def _follow_choice(self) -> None:
         field = self.query_one("#export-path", Input)
         if field.value.strip() == self._suggestion:
-            # Still our suggestion: follow the format. An edited path is the user's business.
-            self._suggestion = suggested_name(self._title, fmt)
+            # Still our suggestion: follow the choice. An edited path is the user's business.
+            self._suggestion = self._suggest()
             field.value = self._suggestion
 
     def _show_error(self, message: str) -> None:
@@ -181,3 +205,51 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def action_cancel(self) -> None:
         """Dismiss with ``None``."""
         self.dismiss(None)
+
+
+def ask_export(
+    app: App[object],
+    title: str | None,
+    write: Callable[[ExportChoice], None],
+    *,
+    directory: Path,
+    day: date | None = None,
+) -> None:
+    """Ask what to export and where, then ``write`` the choice.
+
+    A file that exists is replaced only after a yes to "Replace?"; no (or escape) there comes
+    back to the dialog with everything chosen so far, to pick another name.
+    """
+
+    def show(previous: ExportChoice | None) -> None:
+        if previous is None:
+            dialog = ExportScreen(title, directory=directory, day=day)
+        else:
+            dialog = ExportScreen(
+                title,
+                directory=directory,
+                day=day,
+                scope=previous.scope,
+                fmt=previous.fmt,
+                path=previous.path,
+            )
+        app.push_screen(dialog, chosen)
+
+    def chosen(choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        if not choice.path.exists():
+            write(choice)
+            return
+        # Never replace a file the user may care about without asking.
+        app.push_screen(
+            ConfirmScreen(
+                f"Replace “{clean_line(choice.path.name, limit=80)}”?",
+                f"It already exists in {clean_line(str(choice.path.parent), limit=200)}.",
+                confirm_label="Replace",
+                danger=True,
+            ),
+            lambda replace: write(choice) if replace else show(choice),
+        )
+
+    show(None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ from tui.controllers.account_loader import AccountLoader
 from tui.controllers.chat import Chat
 from tui.controllers.export_files import Exporter
 from tui.controllers.reading import History
+from tui.controllers.sharing import Sharing
 from tui.conversation.tree import VisibleMessage
 from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
@@ -40,6 +42,22 @@ FRAME_WAIT = 0.5
 
 EDITING_TITLE = "Editing a prompt: enter sends it as a new branch"
 """The composer's border title while a prompt is edited into a new branch."""
+
+
+_COUNT_PART = re.compile(r"\d[\d,]* messages?")
+"""The conversation detail's "6 messages" part."""
+
+
+def title_detail(where: str, detail: str) -> str:
+    """The title bar's dim text: where the focused message is, then the conversation's detail.
+
+    "message 5 of 6" already says how many messages there are, so the detail's "6 messages"
+    goes while a message is focused: "message 5 of 6 · branch 2/2 · gpt-4o".
+    """
+    if not where:
+        return detail
+    parts = [part for part in detail.split(" · ") if part and not _COUNT_PART.fullmatch(part)]
+    return " · ".join([where, *parts])
 
 
 class AppContext(Protocol):
@@ -100,10 +118,13 @@ class ControllerScreen(Screen[None]):
             self, client, self.history, now=context.now, preferred_model=context.preferred_model
         )
         """Writing: send, stream, stop, regenerate, edit, continue."""
-        self.exporter = Exporter(self)
-        """Writes the export the export dialog asks for."""
-        self.account = AccountLoader(self, client)
+        self.exporter = Exporter(self, client)
+        """Writes the export the export dialog asks for, or several conversations at once."""
+        web_url = context.settings.web_url.rstrip("/")
+        self.account = AccountLoader(self, client, share_url=web_url + "/share/")
         """Fetches what the account dialog shows."""
+        self.sharing = Sharing(self, client, web_url=web_url)
+        """Copies web links, makes and revokes share links."""
         self._reply: StreamingReply | None = None
         """The live reply on screen (streaming, or kept after it broke off)."""
         self._reply_id = 0
@@ -142,6 +163,7 @@ class ControllerScreen(Screen[None]):
             m.Notice: self._notice,
             m.ErrorNotice: lambda msg: self.context.report_error(msg.error, msg.doing),
             m.AccountLoaded: self._account_loaded,
+            m.Copied: self._copied,
         }
         """One handler per message type; a message with none (models loaded) changes nothing
         on this screen."""
@@ -205,8 +227,7 @@ class ControllerScreen(Screen[None]):
 
     def _show_title(self) -> None:
         title, detail = self._title_parts
-        if self._where:
-            detail = f"{self._where} · {detail}" if detail else self._where
+        detail = title_detail(self._where, detail)
         bar = self.query_one("#chat-title", Static)
         if title is None:
             bar.update(Content("backchat").stylize("bold"))
@@ -355,11 +376,19 @@ class ControllerScreen(Screen[None]):
                 message.text, severity=message.severity, timeout=message.timeout, markup=False
             )
 
+    def _copied(self, message: m.Copied) -> None:
+        # The same path as copying a message (OSC 52 through Textual).
+        self.app.copy_to_clipboard(message.text)
+        self.notify(message.notice, markup=False)
+
     def _account_loaded(self, message: m.AccountLoaded) -> None:
         from tui.screens.account import AccountScreen
 
         self.app.push_screen(
             AccountScreen(
-                message.overview, request_export=self.account.request_export, now=self.context.now
+                message.overview,
+                request_export=self.account.request_export,
+                revoke_link=self.sharing.revoke,
+                now=self.context.now,
             )
         )

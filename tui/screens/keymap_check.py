@@ -61,6 +61,18 @@ def _is_key(base: str) -> bool:
     return True
 
 
+def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """``keymap`` without the key names Textual would never match: such a key replaced a
+    binding's working one with nothing (Textual 8.2.8), so it is dropped and the binding keeps
+    its default. An id left with no usable key is dropped; the start-up warning names each."""
+    usable: dict[str, str] = {}
+    for binding_id, keys in keymap.items():
+        kept = [key.strip() for key in keys.split(",") if key_problem(key) is None]
+        if kept:
+            usable[binding_id] = ",".join(kept)
+    return usable
+
+
 def keymap_problems(keymap: Mapping[str, str], known_ids: Iterable[str]) -> list[str]:
     """One line per unknown binding id and per key name no terminal sends."""
     known = set(known_ids)

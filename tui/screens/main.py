@@ -97,6 +97,22 @@ class MainScreen(ControllerScreen):
             tooltip="Export the branch or the whole tree to Markdown or JSON",
         ),
         Binding(
+            "l",
+            "copy_web_link",
+            "Copy web link",
+            id="conversation.copy_web_link",
+            show=False,
+            tooltip="Copy the conversation's chatgpt.com link",
+        ),
+        Binding(
+            "S",
+            "share",
+            "Share link",
+            id="conversation.share",
+            show=False,
+            tooltip="Create a public share link of the shown branch and copy it",
+        ),
+        Binding(
             "ctrl+r",
             "refresh",
             "Refresh",
@@ -363,30 +379,28 @@ class MainScreen(ControllerScreen):
         session = self.history.exportable()
         if session is None:
             return
-        from tui.screens.confirm import ConfirmScreen
-        from tui.screens.export_dialog import ExportChoice, ExportScreen
+        from tui.controllers.export_files import conversation_date
+        from tui.screens.export_dialog import ExportChoice, ask_export
 
         def write(choice: ExportChoice) -> None:
             self.exporter.export(session, choice.scope, choice.fmt, choice.path)
 
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-            if not choice.path.exists():
-                write(choice)
-                return
-            # Never replace a file the user may care about without asking.
-            self.app.push_screen(
-                ConfirmScreen(
-                    f"Replace “{clean_line(choice.path.name, limit=80)}”?",
-                    f"It already exists in {clean_line(str(choice.path.parent), limit=200)}.",
-                    confirm_label="Replace",
-                    danger=True,
-                ),
-                lambda replace: write(choice) if replace else None,
-            )
+        today = self.context.now().date()
+        ask_export(
+            self.app,
+            session.title,
+            write,
+            directory=self.context.settings.export_folder,
+            day=conversation_date(session.conversation, today),
+        )
 
-        self.app.push_screen(ExportScreen(session.title), chosen)
+    def action_copy_web_link(self) -> None:
+        conversation_id = self._target_id()
+        if self.history.has_target(conversation_id):
+            self.sharing.copy_web_link(conversation_id)
+
+    def action_share(self) -> None:
+        self.sharing.share(self.history.session)
 
     def action_refresh(self) -> None:
         self.history.refresh()

@@ -194,14 +194,9 @@ def _sync(args: argparse.Namespace, settings: Settings, path: Path | None, out: 
 
 
 def _token(settings: Settings) -> Secret | None:
-    if settings.token:
-        return settings.token
     from tui.auth import credentials
 
-    try:
-        return credentials.load_token(settings.resolved_backend_url)
-    except credentials.KeyringUnavailable:
-        return None
+    return credentials.token_or_stored(settings.token, settings.resolved_backend_url)
 
 
 async def _sync_async(
