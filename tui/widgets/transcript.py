@@ -12,6 +12,7 @@ from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from tui.conversation.locate import FindMatch, find_in_messages, find_pattern
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import code_blocks
 from tui.text.times import Clock, local_now
@@ -124,6 +125,30 @@ class Transcript(MessageWindow):
             tooltip="Show (dimmed) or hide the messages the web app hides: system, "
             "custom instructions, tool calls",
         ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            show=False,
+            id="transcript.find",
+            tooltip="Find text in every message of the branch shown (n / N: next, previous)",
+        ),
+        Binding(
+            "n",
+            "match(1)",
+            "Next match",
+            show=False,
+            id="transcript.next_match",
+            tooltip="The next match of the find bar, or the next search hit in this chat",
+        ),
+        Binding(
+            "N",
+            "match(-1)",
+            "Previous match",
+            show=False,
+            id="transcript.previous_match",
+            tooltip="The previous match of the find bar, or the previous search hit",
+        ),
     ]
     """Message navigation, copy, branch and hidden-messages keys; the app remaps them by id."""
 
@@ -133,6 +158,27 @@ class Transcript(MessageWindow):
         def __init__(self, where: str) -> None:
             self.where = where
             """E.g. "message 12 of 40 · branch 2/3"; empty when no message is focused."""
+            super().__init__()
+
+    class FindWanted(Message):
+        """The user asked to find text in the conversation (the screen shows the find bar)."""
+
+    class FindMoved(Message):
+        """The current find match changed: the find bar shows "3 of 12"."""
+
+        def __init__(self, index: int | None, total: int) -> None:
+            self.index = index
+            """0-based index of the current match; None before the first step."""
+            self.total = total
+            """How many matches the whole thread has."""
+            super().__init__()
+
+    class MatchStep(Message):
+        """n / N with no find active: the screen steps through its search hits."""
+
+        def __init__(self, step: int) -> None:
+            self.step = step
+            """+1 for the next hit, -1 for the previous one."""
             super().__init__()
 
     class HiddenToggled(Message):
@@ -158,6 +204,12 @@ class Transcript(MessageWindow):
         super().__init__(now=now, id=id, classes=classes)
         self._conversation_id: str | None = None
         self._leaving = False
+        self._find_text = ""
+        """What the find bar looks for ("" when find is off)."""
+        self._find_matches: list[FindMatch] = []
+        """Every match in the whole thread (mounted or not), in thread order."""
+        self._find_index: int | None = None
+        """The current match, once the user has stepped to one."""
 
     @property
     def conversation_id(self) -> str | None:
@@ -175,8 +227,15 @@ class Transcript(MessageWindow):
         self._conversation_id = conversation_id
         self._empty_text = EMPTY_NO_MESSAGES
         self._messages = list(messages)
+        self._refind()
         self._open_at_end()
         self.post_message(self.FocusMoved(""))
+
+    def replace_from(self, position: int, messages: list[VisibleMessage]) -> None:
+        """As the window does; a find that is on searches the new thread again."""
+        self._messages = list(messages)
+        self._refind()
+        super().replace_from(position, messages)
 
     def clear(self) -> None:
         """Show nothing: the "Select a conversation" state."""
@@ -185,6 +244,67 @@ class Transcript(MessageWindow):
         self._messages = []
         self._open_window(0, 0, at_end=True)
         self.post_message(self.FocusMoved(""))
+
+    def focus_message(self, position: int) -> None:
+        """Focus and show the message at ``position``, mounting a window around it if needed."""
+        if 0 <= position < len(self._messages):
+            self._focus_position(position)
+
+    # -- find ------------------------------------------------------------------------------
+
+    @property
+    def find_matches(self) -> tuple[FindMatch, ...]:
+        """Where the find bar's text occurs in the whole thread."""
+        return tuple(self._find_matches)
+
+    def set_find(self, text: str) -> int:
+        """Find ``text`` in every message of the thread and mark it; returns the match count."""
+        self._find_text = text
+        self._find_index = None
+        self._refind()
+        self.post_message(self.FindMoved(None, len(self._find_matches)))
+        return len(self._find_matches)
+
+    def clear_find(self) -> None:
+        """Find is off: no marks, n / N step through search hits again."""
+        self.set_find("")
+
+    def step_find(self, step: int) -> None:
+        """Focus the next (+1) or previous (-1) match, wrapping around."""
+        matches = self._find_matches
+        if not matches:
+            self.app.bell()
+            return
+        if self._find_index is None:
+            self._find_index = 0 if step > 0 else len(matches) - 1
+        else:
+            self._find_index = (self._find_index + step) % len(matches)
+        self.focus_message(matches[self._find_index].position)
+        self.post_message(self.FindMoved(self._find_index, len(matches)))
+
+    def _refind(self) -> None:
+        pattern = find_pattern(self._find_text)
+        self._find_matches = find_in_messages(self._messages, self._find_text)
+        if self._find_index is not None and self._find_index >= len(self._find_matches):
+            self._find_index = None
+        for view in self._views:
+            view.set_find(pattern)
+
+    def _make_view(self, message: VisibleMessage, position: int) -> MessageView:
+        view = super()._make_view(message, position)
+        view.set_find(find_pattern(self._find_text))
+        return view
+
+    def action_find(self) -> None:
+        """Ask the screen for the find bar."""
+        self.post_message(self.FindWanted())
+
+    def action_match(self, step: int) -> None:
+        """n / N: the next or previous find match; with find off, the next search hit."""
+        if self._find_text:
+            self.step_find(step)
+        else:
+            self.post_message(self.MatchStep(step))
 
     # -- focus -----------------------------------------------------------------------------
 
