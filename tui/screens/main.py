@@ -273,6 +273,10 @@ class MainScreen(ControllerScreen):
     def _find_moved(self, event: Transcript.FindMoved) -> None:
         self.query_one(FindBar).show_count(event.index, event.total)
 
+    @on(Transcript.FindDismissed)
+    def _find_dismissed(self) -> None:
+        self.query_one(FindBar).action_close()
+
     @on(FindBar.Closed)
     def _find_closed(self) -> None:
         self.transcript.clear_find()

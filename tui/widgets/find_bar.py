@@ -37,7 +37,7 @@ class FindBar(Horizontal):
         height: 1;
         &.-open { display: block; }
         Label { width: auto; padding: 0 1; color: $text-muted; }
-        Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+        Input, Input:focus { width: 1fr; height: 1; border: none; padding: 0 1; }
         #find-count { width: auto; min-width: 12; padding: 0 1; color: $text-muted; }
     }
     """

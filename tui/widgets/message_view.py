@@ -166,6 +166,17 @@ class MessageView(Widget, can_focus=True):
             self._find = pattern
             self.refresh()
 
+    def match_line(self, ordinal: int) -> int | None:
+        """The line (0 = the header) of the ``ordinal``-th match in the body as rendered; the
+        last match's line when there are fewer; None when nothing matches."""
+        pattern = self._find
+        width = self.content_size.width or self._layout_width
+        if pattern is None or width <= 0:
+            return None
+        rows = self._body_at(width).split()
+        lines = [y for y, row in enumerate(rows, start=1) for _ in pattern.finditer(row.plain)]
+        return lines[min(ordinal, len(lines) - 1)] if lines else None
+
     def _marked(self, content: Content) -> Content:
         pattern = self._find
         if pattern is None:

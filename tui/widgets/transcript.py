@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 
 from tui.conversation.locate import FindMatch, find_in_messages, find_pattern
@@ -134,6 +135,14 @@ class Transcript(MessageWindow):
             tooltip="Find text in every message of the branch shown (n / N: next, previous)",
         ),
         Binding(
+            "escape",
+            "close_find",
+            "Close find",
+            show=False,
+            id="transcript.close_find",
+            tooltip="Close the find bar and clear the marks (while find is on)",
+        ),
+        Binding(
             "n",
             "match(1)",
             "Next match",
@@ -172,6 +181,9 @@ class Transcript(MessageWindow):
             self.total = total
             """How many matches the whole thread has."""
             super().__init__()
+
+    class FindDismissed(Message):
+        """esc in the messages while find is on: the screen closes the find bar."""
 
     class MatchStep(Message):
         """n / N with no find active: the screen steps through its search hits."""
@@ -279,8 +291,25 @@ class Transcript(MessageWindow):
             self._find_index = 0 if step > 0 else len(matches) - 1
         else:
             self._find_index = (self._find_index + step) % len(matches)
-        self.focus_message(matches[self._find_index].position)
+        match = matches[self._find_index]
+        ordinal = sum(
+            1 for other in matches[: self._find_index] if other.position == match.position
+        )
+        self.focus_message(match.position)
+        self.call_after_refresh(self._show_match_line, match.position, ordinal)
         self.post_message(self.FindMoved(self._find_index, len(matches)))
+
+    def _show_match_line(self, position: int, ordinal: int) -> None:
+        """Scroll the match itself into view (in a long message it may be far below its top)."""
+        start, end = self.window
+        if not start <= position < end:
+            return
+        view = self._views[position - start]
+        line = view.match_line(ordinal)
+        if not line:
+            return
+        target = Region(0, view.virtual_region.y + line, 1, 1)
+        self.scroll_to_region(target, animate=False, immediate=True, center=True)
 
     def _refind(self) -> None:
         pattern = find_pattern(self._find_text)
@@ -298,6 +327,15 @@ class Transcript(MessageWindow):
     def action_find(self) -> None:
         """Ask the screen for the find bar."""
         self.post_message(self.FindWanted())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """esc closes find only while it is on; otherwise it stops a reply, as everywhere."""
+        if action == "close_find":
+            return bool(self._find_text)
+        return True
+
+    def action_close_find(self) -> None:
+        self.post_message(self.FindDismissed())
 
     def action_match(self, step: int) -> None:
         """n / N: the next or previous find match; with find off, the next search hit."""
