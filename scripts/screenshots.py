@@ -10,6 +10,7 @@ account screen.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -20,6 +21,8 @@ from textual.worker import WorkerCancelled
 
 from tui.app import BackchatApp, create_demo_app
 from tui.demo.server import DemoServer, start_demo_server
+from tui.store.store import Store
+from tui.store.sync import sync_history
 from tui.widgets.transcript import Transcript
 
 SIZE = (120, 34)
@@ -72,11 +75,34 @@ async def account(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def search(pilot: Pilot[Any]) -> None:
+    """ctrl+f over a local copy synced from the demo, "worker pool" typed."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, BackchatApp)
+    with Store.for_backend(app.settings.resolved_backend_url) as store:
+        await sync_history(app.client, store)
+    await pilot.press("ctrl+f")
+    await settle(pilot)
+    await pilot.press(*"worker pool")
+    await settle(pilot)
+
+
+async def find(pilot: Pilot[Any]) -> None:
+    """/ in the open conversation, "the" typed, enter: the first match, "1 of N"."""
+    await open_top(pilot)
+    pilot.app.screen.query_one(Transcript).focus()
+    await pilot.press("slash", *"the", "enter")
+    await settle(pilot)
+
+
 SHOTS: dict[str, Steps] = {
     "main": open_top,
     "branches": branches,
     "rename": rename,
     "account": account,
+    "search": search,
+    "find": find,
 }
 
 
@@ -99,6 +125,8 @@ async def shoot(name: str, steps: Steps, server: DemoServer, state: Path) -> Pat
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with TemporaryDirectory() as folder, start_demo_server(pace=0.0) as server:
+        # The search shot's local copy goes to this folder, never the user's data dir.
+        os.environ["XDG_DATA_HOME"] = folder
         for name, steps in SHOTS.items():
             path = await shoot(name, steps, server, Path(folder) / "state.json")
             print(path.relative_to(OUT.parent))
