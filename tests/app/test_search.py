@@ -232,3 +232,23 @@ async def test_find_counts_every_message_of_the_thread_and_steps(
         assert not transcript.find_matches
         assert not app.main.query_one(FindBar).is_open
         assert transcript.has_focus_within
+
+
+@pytest.mark.anyio
+async def test_a_damaged_store_is_named_and_the_server_still_offered(
+    app_factory: AppFactory,
+) -> None:
+    from tui.store.location import store_path
+
+    app = app_factory()
+    path = store_path(app.settings.resolved_backend_url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database, but someone's notes" * 100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        screen = await open_search(pilot)
+        assert "--rebuild" in status(screen)
+        await pilot.press("ctrl+s")
+        await search_for(pilot, "worker pool")
+        assert screen.targets
+    assert path.read_bytes().startswith(b"this is not a database"), "never deleted or changed"

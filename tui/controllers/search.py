@@ -63,6 +63,7 @@ class Searcher:
         store: Store | None,
         client: BackendClient | None,
         debounce: float = DEBOUNCE,
+        store_problem: str = "",
     ) -> None:
         self.host = host
         self.store = store
@@ -71,6 +72,8 @@ class Searcher:
         """The API client; None when the app runs without the server."""
         self.debounce = debounce
         """Seconds to wait before a local search runs (0 in tests that want it at once)."""
+        self.store_problem = store_problem
+        """Why there is no store (it could not be opened), said instead of its counts."""
 
     def describe(self) -> None:
         """Post how much the local copy holds (the dialog says how to fill an empty one)."""
@@ -78,7 +81,8 @@ class Searcher:
 
         async def count() -> None:
             if store is None:
-                self.host.post(StoreDescribed(None, "There is no local copy of your history."))
+                problem = self.store_problem or "There is no local copy of your history."
+                self.host.post(StoreDescribed(None, problem))
                 return
             try:
                 counts = await asyncio.to_thread(store.counts)

@@ -107,15 +107,12 @@ class SearchScreen(ModalScreen[SearchTarget | None]):
         now: Callable[[], datetime],
         server_note: str = "",
         query: str = "",
-        debounce: float | None = None,
+        store_problem: str = "",
     ) -> None:
-        """``client`` None (or a ``server_note`` saying why) means no server search."""
+        """``client`` None (or a ``server_note`` saying why) means no server search;
+        ``store_problem`` says why ``store`` is None (it could not be opened)."""
         super().__init__()
-        self.searcher = (
-            Searcher(self, store=store, client=client)
-            if debounce is None
-            else Searcher(self, store=store, client=client, debounce=debounce)
-        )
+        self.searcher = Searcher(self, store=store, client=client, store_problem=store_problem)
         """Runs the searches; posts what they found here."""
         self._now = now
         self._server_note = server_note

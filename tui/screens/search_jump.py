@@ -30,6 +30,7 @@ StoreSource = Callable[[], "Store | None"]
 
 NO_HITS = "No search hits here: ctrl+f searches your history, / finds text in this chat."
 HIDDEN_HIT = "That hit is in a message the web app hides: H shows hidden messages."
+STREAMING_HIT = "That hit is on another branch: open it once the reply has finished."
 GONE_HIT = "That message is no longer in this conversation."
 
 
@@ -74,17 +75,18 @@ class SearchJump:
     def open_dialog(self, *, server_note: str = "") -> None:
         """Show the search dialog; open the hit it returns."""
         context = self.screen.context
+        problem = ""
         try:
             store = self.store_source()
         except StoreError as error:
-            store = None
-            self.screen.notify(str(error), severity="warning", markup=False)
+            store, problem = None, str(error)
         dialog = SearchScreen(
             store=store,
             client=context.client,
             now=context.now,
             server_note=server_note,
             query=self.last_query,
+            store_problem=problem,
         )
         self.screen.app.push_screen(dialog, self.start)
 
@@ -157,6 +159,10 @@ class SearchJump:
         leaf = leaf_through(session.conversation, node_id)
         if leaf is None or not may_switch:
             self.screen.notify(GONE_HIT, severity="warning", markup=False)
+            return
+        if self.screen.chat.streaming:
+            # Showing the conversation again would take the live reply off the screen.
+            self.screen.notify(STREAMING_HIT, severity="warning", markup=False)
             return
         history = self.screen.history
         history.branches.remember(session.id, leaf)

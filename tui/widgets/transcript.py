@@ -274,7 +274,8 @@ class Transcript(MessageWindow):
         self._find_text = text
         self._find_index = None
         self._refind()
-        self.post_message(self.FindMoved(None, len(self._find_matches)))
+        if not text:
+            self.post_message(self.FindMoved(None, 0))
         return len(self._find_matches)
 
     def clear_find(self) -> None:
@@ -318,6 +319,9 @@ class Transcript(MessageWindow):
             self._find_index = None
         for view in self._views:
             view.set_find(pattern)
+        if self._find_text:
+            # Another conversation or branch: the bar's count follows the thread shown.
+            self.post_message(self.FindMoved(self._find_index, len(self._find_matches)))
 
     def _make_view(self, message: VisibleMessage, position: int) -> MessageView:
         view = super()._make_view(message, position)
