@@ -155,6 +155,19 @@ async def test_an_empty_store_says_how_to_fill_it_and_offers_the_server(
             ),
             "the server hit's message",
         )
+        # Nothing stored: n / N step through the hits the fetched tree holds.
+        hits = app.main.search_jump.hits
+        assert hits is not None
+        assert target.message_id in hits.message_ids
+        assert len(hits.message_ids) > 1, hits
+        following = hits.message_ids[(hits.index + 1) % len(hits.message_ids)]
+        app.main.transcript.focus()
+        await pilot.press("n")
+        await wait_for(
+            pilot,
+            lambda: getattr(app.main.transcript.focused_message, "node_id", None) == following,
+            "the next hit in the tree",
+        )
 
 
 @pytest.mark.anyio

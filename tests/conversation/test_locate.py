@@ -83,3 +83,13 @@ def test_find_takes_the_text_literally() -> None:
     assert pattern.search("axb (x") is None
     assert find_pattern("   ") is None
     assert find_in_messages([], "") == []
+
+
+def test_hits_in_a_tree_need_every_word_and_cover_every_branch(forked: Conversation) -> None:
+    from tui.store.tree_hits import hits_in_tree
+
+    assert hits_in_tree(forked, "needle") == ["a1b", "u3"]
+    assert hits_in_tree(forked, "needle follow") == ["u3"]
+    assert hits_in_tree(forked, "branch") == ["a2", "a3"], "current thread first"
+    assert hits_in_tree(forked, "quest*") == ["u4", "u4b"]
+    assert hits_in_tree(forked, '"') == []

@@ -21,6 +21,7 @@ from tui.conversation.session import OpenConversation
 from tui.screens.hosting import ControllerScreen
 from tui.screens.search import SearchScreen, SearchTarget
 from tui.store.store_errors import StoreError
+from tui.store.tree_hits import hits_in_tree
 
 if TYPE_CHECKING:
     from tui.store.store import Store
@@ -140,6 +141,14 @@ class SearchJump:
         if target is None or session.id != target.conversation_id:
             return
         self.pending = None
+        hits = self.hits
+        if hits is not None and hits.conversation_id == session.id and len(hits.message_ids) < 2:
+            # Not stored (a server hit): the fetched tree gives the other hits for n / N.
+            found = hits_in_tree(session.conversation, as_typed(hits.query))
+            if found:
+                hits.message_ids = found
+                if target.message_id in found:
+                    hits.index = found.index(target.message_id)
         may_switch, self._switching = not self._switching, False
         if target.message_id is not None:
             self._go(session, target, may_switch=may_switch)
