@@ -265,3 +265,19 @@ async def test_a_damaged_store_is_named_and_the_server_still_offered(
         await search_for(pilot, "worker pool")
         assert screen.targets
     assert path.read_bytes().startswith(b"this is not a database"), "never deleted or changed"
+
+
+@pytest.mark.anyio
+async def test_server_results_page_as_the_mouse_scrolls(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        screen = await open_search(pilot)
+        await pilot.press("ctrl+s")
+        await search_for(pilot, "the")
+        first_page = len(screen.targets)
+        assert screen.results.highlighted == 0
+        screen.results.scroll_end(animate=False, immediate=True)
+        await idle(pilot)
+        await wait_for(pilot, lambda: len(screen.targets) > first_page, "the next page")
+        assert screen.results.highlighted == 0, "scrolling did not move the highlight"

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from tui.api.client import BackendClient
-from tui.controllers.search import Searcher
+from tui.controllers.search import LOCAL_LIMIT, Searcher
 from tui.controllers.search_messages import (
     LocalResults,
     SearchFailed,
@@ -166,7 +166,10 @@ class SearchScreen(ModalScreen[SearchTarget | None]):
             yield KeyHints(classes="modal-hints")
 
     def on_mount(self) -> None:
-        self.query_one("#search-results", OptionList).can_focus = False
+        results = self.query_one("#search-results", OptionList)
+        results.can_focus = False
+        # The mouse wheel scrolls without moving the highlight: the next page follows it too.
+        self.watch(results, "scroll_y", self._scrolled, init=False)
         self.query_one(Input).focus()
         self.searcher.describe()
         self._show_status()
@@ -274,7 +277,8 @@ class SearchScreen(ModalScreen[SearchTarget | None]):
             return f"{head} · type to search"
         if self._shown_query is None:
             return head
-        return f"{head} · {count or 'no'} hit{'s' if count != 1 else ''}"
+        best = " best" if count >= LOCAL_LIMIT else ""
+        return f"{head} · {count or 'no'}{best} hit{'s' if count != 1 else ''}"
 
     def _set_status(self, text: str) -> None:
         if self.is_mounted:
@@ -293,12 +297,16 @@ class SearchScreen(ModalScreen[SearchTarget | None]):
     @on(OptionList.OptionHighlighted, "#search-results")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Ask for the server's next page as the highlight nears the end of the list."""
-        if (
-            self.on_server
-            and self._cursor is not None
-            and not self._paging
-            and event.option_index >= event.option_list.option_count - PAGE_AHEAD
-        ):
+        if event.option_index >= event.option_list.option_count - PAGE_AHEAD:
+            self._next_page()
+
+    def _scrolled(self, scroll_y: float) -> None:
+        results = self.results
+        if scroll_y >= results.max_scroll_y - PAGE_AHEAD:
+            self._next_page()
+
+    def _next_page(self) -> None:
+        if self.on_server and self._cursor is not None and not self._paging:
             self._paging = True
             self.searcher.server(self._shown_query or self.query_text, self._cursor)
 
