@@ -10,7 +10,6 @@ account screen.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -21,7 +20,6 @@ from textual.worker import WorkerCancelled
 
 from tui.app import BackchatApp, create_demo_app
 from tui.demo.server import DemoServer, start_demo_server
-from tui.store.store import Store
 from tui.store.sync import sync_history
 from tui.widgets.transcript import Transcript
 
@@ -80,8 +78,9 @@ async def search(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     app = pilot.app
     assert isinstance(app, BackchatApp)
-    with Store.for_backend(app.settings.resolved_backend_url) as store:
-        await sync_history(app.client, store)
+    store = app.main.search_store()  # the demo's copy: a temporary folder of the app's
+    assert store is not None
+    await sync_history(app.client, store)
     await pilot.press("ctrl+f")
     await settle(pilot)
     await pilot.press(*"worker pool")
@@ -125,8 +124,6 @@ async def shoot(name: str, steps: Steps, server: DemoServer, state: Path) -> Pat
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with TemporaryDirectory() as folder, start_demo_server(pace=0.0) as server:
-        # The search shot's local copy goes to this folder, never the user's data dir.
-        os.environ["XDG_DATA_HOME"] = folder
         for name, steps in SHOTS.items():
             path = await shoot(name, steps, server, Path(folder) / "state.json")
             print(path.relative_to(OUT.parent))

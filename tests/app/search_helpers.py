@@ -16,33 +16,41 @@ from tui.screens.search import SearchScreen
 from tui.store.store import Store
 
 
+def app_store(app: BackchatApp) -> Store:
+    """The local copy the running app searches."""
+    store = app.main.search_store()
+    assert store is not None
+    return store
+
+
 def fill_store(demo: DemoServer, app: BackchatApp) -> int:
-    """Store every listed demo conversation, as the server sends it; how many were stored."""
+    """Store every listed demo conversation, as the server sends it, in the running app's copy;
+    how many were stored."""
     records = demo.state.listing(archived=False)
-    with Store.for_backend(app.settings.resolved_backend_url) as store:
-        for record in records:
-            store.put_conversation(json.dumps(record.payload()).encode())
+    store = app_store(app)
+    for record in records:
+        store.put_conversation(json.dumps(record.payload()).encode())
     return len(records)
 
 
 def off_branch_hit(demo: DemoServer, app: BackchatApp) -> tuple[str, str, str]:
     """(conversation id, node id, phrase query) of a user message off the current branch
     that the phrase's local search ranks among its first hits."""
-    with Store.for_backend(app.settings.resolved_backend_url) as store:
-        for record in demo.state.listing(archived=False):
-            tree = record.payload()
-            thread = set(active_thread(Conversation.model_validate(tree)))
-            for node_id, node in tree["mapping"].items():
-                message = node.get("message") or {}
-                parts = (message.get("content") or {}).get("parts") or []
-                if node_id in thread or message.get("author", {}).get("role") != "user":
-                    continue
-                if not parts or not isinstance(parts[0], str):
-                    continue
-                query = f'"{parts[0]}"'
-                hits = store.search(query, 50, as_you_type=True)
-                if any(hit.message_id == node_id for hit in hits[:5]):
-                    return record.id, node_id, query
+    store = app_store(app)
+    for record in demo.state.listing(archived=False):
+        tree = record.payload()
+        thread = set(active_thread(Conversation.model_validate(tree)))
+        for node_id, node in tree["mapping"].items():
+            message = node.get("message") or {}
+            parts = (message.get("content") or {}).get("parts") or []
+            if node_id in thread or message.get("author", {}).get("role") != "user":
+                continue
+            if not parts or not isinstance(parts[0], str):
+                continue
+            query = f'"{parts[0]}"'
+            hits = store.search(query, 50, as_you_type=True)
+            if any(hit.message_id == node_id for hit in hits[:5]):
+                return record.id, node_id, query
     raise AssertionError("the demo has no user message off its current branch")
 
 

@@ -10,6 +10,7 @@ import pytest
 from tests.app.conftest import AppFactory
 from tests.app.pilot_helpers import idle, open_conversation, started, wait_for
 from tests.app.search_helpers import (
+    app_store,
     fill_store,
     off_branch_hit,
     open_search,
@@ -32,19 +33,13 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@pytest.fixture
-def stored(app_factory: AppFactory, demo: DemoServer) -> BackchatApp:
-    """An app whose local copy holds the demo's whole (listed) history."""
-    app = app_factory()
-    fill_store(demo, app)
-    return app
-
-
 @pytest.mark.anyio
-async def test_local_hits_show_title_role_and_marked_snippet(stored: BackchatApp) -> None:
-    app = stored
+async def test_local_hits_show_title_role_and_marked_snippet(
+    app: BackchatApp, demo: DemoServer
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        fill_store(demo, app)
         screen = await search_for(pilot, "worker pool")
         assert screen.targets, "the demo history talks about worker pools"
         assert "hits" in status(screen)
@@ -57,10 +52,10 @@ async def test_local_hits_show_title_role_and_marked_snippet(stored: BackchatApp
 
 
 @pytest.mark.anyio
-async def test_markup_in_a_title_is_shown_as_written(stored: BackchatApp) -> None:
-    app = stored
+async def test_markup_in_a_title_is_shown_as_written(app: BackchatApp, demo: DemoServer) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        fill_store(demo, app)
         screen = await search_for(pilot, "passwd")
         prompts = [str(screen.results.get_option_at_index(i).prompt) for i in range(3)]
         assert any("[link=file:///etc/passwd" in prompt for prompt in prompts), prompts
@@ -68,12 +63,12 @@ async def test_markup_in_a_title_is_shown_as_written(stored: BackchatApp) -> Non
 
 @pytest.mark.anyio
 async def test_enter_opens_the_hit_on_its_branch_and_focuses_it(
-    stored: BackchatApp, demo: DemoServer
+    app: BackchatApp, demo: DemoServer
 ) -> None:
-    app = stored
-    conversation_id, node_id, query = off_branch_hit(demo, app)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        fill_store(demo, app)
+        conversation_id, node_id, query = off_branch_hit(demo, app)
         screen = await search_for(pilot, query)
         index = next(i for i, t in enumerate(screen.targets) if t.message_id == node_id)
         screen.results.highlighted = index
@@ -96,17 +91,18 @@ async def test_enter_opens_the_hit_on_its_branch_and_focuses_it(
 
 
 @pytest.mark.anyio
-async def test_n_and_shift_n_step_through_the_conversations_hits(stored: BackchatApp) -> None:
-    app = stored
+async def test_n_and_shift_n_step_through_the_conversations_hits(
+    app: BackchatApp, demo: DemoServer
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        fill_store(demo, app)
         screen = await search_for(pilot, "cover letter")
         target = screen.targets[0]
         await pilot.press("enter")
         await idle(pilot)
         transcript = app.main.transcript
-        with Store.for_backend(app.settings.resolved_backend_url) as store:
-            found = store.hits_in(target.conversation_id, "cover letter*")
+        found = app_store(app).hits_in(target.conversation_id, "cover letter*")
         hits = [hit.message_id for hit in found]
         assert len(hits) >= 2, hits
         start = hits.index(target.message_id)  # type: ignore[arg-type]
@@ -249,22 +245,21 @@ async def test_find_counts_every_message_of_the_thread_and_steps(
 
 @pytest.mark.anyio
 async def test_a_damaged_store_is_named_and_the_server_still_offered(
-    app_factory: AppFactory,
+    app: BackchatApp, tmp_path: Path
 ) -> None:
-    from tui.store.location import store_path
-
-    app = app_factory()
-    path = store_path(app.settings.resolved_backend_url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"this is not a database, but someone's notes" * 100)
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"this is not a database, but someone's notes" * 100)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
+        # The app's copy is that file: opening it fails as it would at its real place.
+        app.main.search_store = lambda: Store(damaged)  # type: ignore[method-assign]
         screen = await open_search(pilot)
         assert "--rebuild" in status(screen)
+        assert "damaged.sqlite3" in status(screen)
         await pilot.press("ctrl+s")
         await search_for(pilot, "worker pool")
         assert screen.targets
-    assert path.read_bytes().startswith(b"this is not a database"), "never deleted or changed"
+    assert damaged.read_bytes().startswith(b"this is not a database"), "never deleted or changed"
 
 
 @pytest.mark.anyio

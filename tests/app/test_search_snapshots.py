@@ -6,7 +6,7 @@ Run also at 60x20, the smallest size the app is used at, to check the dialog sti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +30,23 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-async def searched(pilot: Pilot[Any]) -> None:
-    await started(pilot)
-    await search_for(pilot, "worker pool")
-    await without_toasts(pilot)
+def searching(demo: DemoServer) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Steps: the demo's history in the app's copy, ctrl+f, "worker pool" typed."""
+
+    async def searched(pilot: Pilot[Any]) -> None:
+        app = await started(pilot)
+        fill_store(demo, app)
+        await search_for(pilot, "worker pool")
+        await without_toasts(pilot)
+
+    return searched
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_search_dialog(
     snap_compare: Snap, app_factory: AppFactory, demo: DemoServer, size: tuple[int, int]
 ) -> None:
-    app = app_factory()
-    fill_store(demo, app)
-    assert snap_compare(app, terminal_size=size, run_before=searched)
+    assert snap_compare(app_factory(), terminal_size=size, run_before=searching(demo))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -78,9 +82,8 @@ def test_find_bar(
 @pytest.mark.anyio
 async def test_the_dialog_fits_at_60x20(app_factory: AppFactory, demo: DemoServer) -> None:
     app = app_factory()
-    fill_store(demo, app)
     async with app.run_test(size=(60, 20)) as pilot:
-        await searched(pilot)
+        await searching(demo)(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, SearchScreen)
         box = screen.query_one("#search-box").region

@@ -8,6 +8,8 @@ writing), which own the I/O. What the controllers post back is shown by
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -178,7 +180,9 @@ class MainScreen(ControllerScreen):
         """Whether the screen was last below COMPACT_WIDTH (None before the first size)."""
         self._store: Store | None = None
         """The local copy ctrl+f searches, opened on first use."""
-        self.search_jump = SearchJump(self, self._search_store)
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        """Where the demo's copy lives (see search_store)."""
+        self.search_jump = SearchJump(self, lambda: self.search_store())
         """Opens search hits at their message; n / N step through them."""
 
     def compose(self) -> ComposeResult:
@@ -237,17 +241,28 @@ class MainScreen(ControllerScreen):
 
     # -- search and find ---------------------------------------------------------------------
 
-    def _search_store(self) -> Store | None:
-        """The local copy of this backend's history (created empty if there is none yet)."""
+    def search_store(self) -> Store | None:
+        """The local copy ctrl+f searches, opened on first use (created empty if missing).
+
+        The demo's history is made up and its port (so its file name) changes every run: its
+        copy lives in a temporary folder, never in the user's data dir.
+        """
         if self._store is None:
             from tui.store.store import Store
 
-            self._store = Store.for_backend(self.context.settings.resolved_backend_url)
+            root: Path | None = None
+            if self.context.settings.demo:
+                if self._scratch is None:
+                    self._scratch = tempfile.TemporaryDirectory(prefix="backchat-demo-search-")
+                root = Path(self._scratch.name)
+            self._store = Store.for_backend(self.context.settings.resolved_backend_url, root)
         return self._store
 
     def on_unmount(self) -> None:
         if self._store is not None:
             self._store.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     def action_search(self) -> None:
         """ctrl+f: search the history; enter on a hit opens it at the message."""
