@@ -8,8 +8,6 @@ writing), which own the I/O. What the controllers post back is shown by
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -178,10 +176,6 @@ class MainScreen(ControllerScreen):
         """Whether the model list is to be fetched when the list's page worker ends."""
         self._compact: bool | None = None
         """Whether the screen was last below COMPACT_WIDTH (None before the first size)."""
-        self._store: Store | None = None
-        """The local copy ctrl+f searches, opened on first use."""
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        """Where the demo's copy lives (see search_store)."""
         self.search_jump = SearchJump(self, lambda: self.search_store())
         """Opens search hits at their message; n / N step through them."""
 
@@ -242,27 +236,11 @@ class MainScreen(ControllerScreen):
     # -- search and find ---------------------------------------------------------------------
 
     def search_store(self) -> Store | None:
-        """The local copy ctrl+f searches, opened on first use (created empty if missing).
-
-        The demo's history is made up and its port (so its file name) changes every run: its
-        copy lives in a temporary folder, never in the user's data dir.
-        """
-        if self._store is None:
-            from tui.store.store import Store
-
-            root: Path | None = None
-            if self.context.settings.demo:
-                if self._scratch is None:
-                    self._scratch = tempfile.TemporaryDirectory(prefix="backchat-demo-search-")
-                root = Path(self._scratch.name)
-            self._store = Store.for_backend(self.context.settings.resolved_backend_url, root)
-        return self._store
+        """The local copy ctrl+f searches (see :meth:`SearchJump.store`)."""
+        return self.search_jump.store()
 
     def on_unmount(self) -> None:
-        if self._store is not None:
-            self._store.close()
-        if self._scratch is not None:
-            self._scratch.cleanup()
+        self.search_jump.close()
 
     def action_search(self) -> None:
         """ctrl+f: search the history; enter on a hit opens it at the message."""

@@ -12,8 +12,10 @@ conversation shown again on it; then the message is focused, which scrolls to it
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.conversation.locate import leaf_through, position_of
@@ -70,6 +72,36 @@ class SearchJump:
         """The last query searched: the dialog opens with it."""
         self._switching = False
         """True while the conversation is shown again on the hit's branch."""
+        self._store: Store | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        """Where the demo's copy lives (see :meth:`store`)."""
+
+    # -- the local copy ----------------------------------------------------------------------
+
+    def store(self) -> Store | None:
+        """The local copy of this backend, opened on first use (created empty if missing).
+
+        The demo's history is made up and its port (so its file name) changes every run: its
+        copy lives in a temporary folder, never in the user's data dir.
+        """
+        if self._store is None:
+            from tui.store.store import Store
+
+            settings = self.screen.context.settings
+            root: Path | None = None
+            if settings.demo:
+                if self._scratch is None:
+                    self._scratch = tempfile.TemporaryDirectory(prefix="backchat-demo-search-")
+                root = Path(self._scratch.name)
+            self._store = Store.for_backend(settings.resolved_backend_url, root)
+        return self._store
+
+    def close(self) -> None:
+        """Close the copy (the screen is going away)."""
+        if self._store is not None:
+            self._store.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     # -- the dialog --------------------------------------------------------------------------
 
