@@ -72,7 +72,7 @@ def test_find_bar(
         await started(pilot)
         await open_conversation(pilot, long_id)
         pilot.app.screen.query_one("#transcript").focus()
-        await pilot.press("slash", *"store", "enter")
+        await pilot.press("slash", *"memtable", "enter")
         await idle(pilot)
         await without_toasts(pilot)
 
