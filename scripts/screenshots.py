@@ -20,6 +20,7 @@ from textual.worker import WorkerCancelled
 
 from tui.app import BackchatApp, create_demo_app
 from tui.demo.server import DemoServer, start_demo_server
+from tui.store.sync import sync_history
 from tui.widgets.transcript import Transcript
 
 SIZE = (120, 34)
@@ -72,11 +73,35 @@ async def account(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def search(pilot: Pilot[Any]) -> None:
+    """ctrl+f over a local copy synced from the demo, "worker pool" typed."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, BackchatApp)
+    store = app.main.search_store()  # the demo's copy: a temporary folder of the app's
+    assert store is not None
+    await sync_history(app.client, store)
+    await pilot.press("ctrl+f")
+    await settle(pilot)
+    await pilot.press(*"worker pool")
+    await settle(pilot)
+
+
+async def find(pilot: Pilot[Any]) -> None:
+    """/ in the open conversation, "the" typed, enter: the first match, "1 of N"."""
+    await open_top(pilot)
+    pilot.app.screen.query_one(Transcript).focus()
+    await pilot.press("slash", *"the", "enter")
+    await settle(pilot)
+
+
 SHOTS: dict[str, Steps] = {
     "main": open_top,
     "branches": branches,
     "rename": rename,
     "account": account,
+    "search": search,
+    "find": find,
 }
 
 

@@ -8,7 +8,7 @@ writing), which own the I/O. What the controllers post back is shown by
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -18,15 +18,21 @@ from textual.dom import DOMNode
 from textual.widgets import Static
 from textual.worker import Worker
 
+from tui.controllers import messages as m
 from tui.rendering.gc_tuning import settle_heap
 from tui.screens.hosting import AppContext, ControllerScreen
+from tui.screens.search_jump import SearchJump
 from tui.screens.slow_watch import CANCELLABLE, watch_requests
 from tui.text.sanitize import clean_line
 from tui.widgets.composer import Composer
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import KeyFooter
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from tui.store.store import Store
 
 NARROW_WIDTH = 100
 """Below this many columns the sidebar narrows (styles/sidebar.tcss), leaving the text room."""
@@ -60,6 +66,15 @@ class MainScreen(ControllerScreen):
             tooltip="Hide or show the conversation sidebar",
         ),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new chat"),
+        Binding(
+            "ctrl+f",
+            "search",
+            "Search history",
+            id="history.search",
+            show=False,
+            priority=True,
+            tooltip="Search every stored conversation (or the server) and open a hit",
+        ),
         Binding(
             "r", "rename", "Rename", id="conversation.rename", tooltip="Rename the conversation"
         ),
@@ -161,6 +176,8 @@ class MainScreen(ControllerScreen):
         """Whether the model list is to be fetched when the list's page worker ends."""
         self._compact: bool | None = None
         """Whether the screen was last below COMPACT_WIDTH (None before the first size)."""
+        self.search_jump = SearchJump(self, lambda: self.search_store())
+        """Opens search hits at their message; n / N step through them."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -168,6 +185,7 @@ class MainScreen(ControllerScreen):
             with Vertical(id="chat"):
                 yield Static(id="chat-title")
                 yield Transcript(now=self.context.now, id="transcript")
+                yield FindBar(id="find-bar")
                 composer = Composer(id="composer")
                 composer.cursor_blink = self.context.cursor_blink
                 yield composer
@@ -189,6 +207,7 @@ class MainScreen(ControllerScreen):
             ("Sidebar", self.sidebar),
             ("Sidebar", self.sidebar.query_one(ConversationList)),
             ("Messages", self.transcript),
+            ("Find", self.query_one(FindBar)),
             ("Composer", self.composer),
         ]
 
@@ -207,6 +226,54 @@ class MainScreen(ControllerScreen):
             # the way to the first page (bench/app_startup.py).
             self._models_after_page = True
             self.history.reload_list()
+
+    def post(self, message: m.ControllerMessage) -> None:
+        """Show ``message``; a conversation shown may be where a search hit waits."""
+        super().post(message)
+        if isinstance(message, m.ConversationShown):
+            self.search_jump.shown(message.session)
+
+    # -- search and find ---------------------------------------------------------------------
+
+    def search_store(self) -> Store | None:
+        """The local copy ctrl+f searches (see :meth:`SearchJump.store`)."""
+        return self.search_jump.store()
+
+    def on_unmount(self) -> None:
+        self.search_jump.close()
+
+    def action_search(self) -> None:
+        """ctrl+f: search the history; enter on a hit opens it at the message."""
+        self.search_jump.open_dialog()
+
+    @on(Transcript.MatchStep)
+    def _match_step(self, event: Transcript.MatchStep) -> None:
+        self.search_jump.step(event.step)
+
+    @on(Transcript.FindWanted)
+    def _find_wanted(self) -> None:
+        self.query_one(FindBar).open()
+
+    @on(FindBar.Changed)
+    def _find_changed(self, event: FindBar.Changed) -> None:
+        self.transcript.set_find(event.text)
+
+    @on(FindBar.Stepped)
+    def _find_stepped(self, event: FindBar.Stepped) -> None:
+        self.transcript.step_find(event.step)
+
+    @on(Transcript.FindMoved)
+    def _find_moved(self, event: Transcript.FindMoved) -> None:
+        self.query_one(FindBar).show_count(event.index, event.total)
+
+    @on(Transcript.FindDismissed)
+    def _find_dismissed(self) -> None:
+        self.query_one(FindBar).action_close()
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.transcript.clear_find()
+        self.transcript.focus()
 
     @on(Worker.StateChanged)
     def _watch_slow(self, event: Worker.StateChanged) -> None:

@@ -19,6 +19,7 @@ again on each hover or focus change; only the lines on screen are rendered here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -50,6 +51,8 @@ ROLE_NAMES: dict[str, str] = {
 _ONE_LINERS = frozenset(
     {BlockKind.IMAGE, BlockKind.BROWSE, BlockKind.THOUGHTS, BlockKind.NOTE, BlockKind.ERROR}
 )
+FIND_STYLE = "reverse $text-accent"
+"""Text that the find bar's words matched, in a message's body."""
 _PREVIOUS = "‹"
 _NEXT = "›"
 
@@ -154,6 +157,33 @@ class MessageView(Widget, can_focus=True):
         """The finish note as shown (None inside when the reply has none); None: not built."""
         self._switcher_columns: tuple[int, int] | None = None
         self._layout_width = 0
+        self._find: re.Pattern[str] | None = None
+        """What the find bar looks for: marked wherever it occurs in the body."""
+
+    def set_find(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark ``pattern``'s matches in the body (None: mark nothing)."""
+        if pattern != self._find:
+            self._find = pattern
+            self.refresh()
+
+    def match_line(self, ordinal: int) -> int | None:
+        """The line (0 = the header) of the ``ordinal``-th match in the body as rendered; the
+        last match's line when there are fewer; None when nothing matches."""
+        pattern = self._find
+        width = self.content_size.width or self._layout_width
+        if pattern is None or width <= 0:
+            return None
+        rows = self._body_at(width).split()
+        lines = [y for y, row in enumerate(rows, start=1) for _ in pattern.finditer(row.plain)]
+        return lines[min(ordinal, len(lines) - 1)] if lines else None
+
+    def _marked(self, content: Content) -> Content:
+        pattern = self._find
+        if pattern is None:
+            return content
+        for match in pattern.finditer(content.plain):
+            content = content.stylize(FIND_STYLE, match.start(), match.end())
+        return content
 
     @property
     def message(self) -> VisibleMessage:
@@ -174,7 +204,8 @@ class MessageView(Widget, can_focus=True):
         width = self.content_size.width or self._layout_width
         if width <= 0:
             return Content("")
-        content = self._header_at(width) + Content("\n") + self._body_at(width).content
+        body = self._marked(self._body_at(width).content)
+        content = self._header_at(width) + Content("\n") + body
         note = self._note_content()
         if note is not None:
             content += Content("\n") + note
@@ -218,7 +249,7 @@ class MessageView(Widget, can_focus=True):
             return self._header_at(width)
         rows = self._body_at(width).split()
         if 0 < y <= len(rows):
-            return rows[y - 1]
+            return self._marked(rows[y - 1])
         return self._note_content() if y == len(rows) + 1 else None
 
     def _note_content(self) -> Content | None:

@@ -15,8 +15,9 @@ from textual.message import Message
 from tui.conversation.tree import VisibleMessage
 from tui.rendering.markdown_render import code_blocks
 from tui.text.times import Clock, local_now
+from tui.widgets.find_window import FindingWindow
 from tui.widgets.message_view import MessageView
-from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES, MessageWindow
+from tui.widgets.message_window import EMPTY_NO_CONVERSATION, EMPTY_NO_MESSAGES
 
 __all__ = ["EMPTY_NO_CONVERSATION", "EMPTY_NO_MESSAGES", "Transcript", "where_text"]
 
@@ -33,7 +34,7 @@ BRANCH_KEYS = Binding.Group("Branch", compact=True)
 """``[`` and ``]`` share one footer entry, "[] Branch": the footer has no room for two."""
 
 
-class Transcript(MessageWindow):
+class Transcript(FindingWindow):
     """The message pane: one light :class:`MessageView` per visible message."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,8 +125,41 @@ class Transcript(MessageWindow):
             tooltip="Show (dimmed) or hide the messages the web app hides: system, "
             "custom instructions, tool calls",
         ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            show=False,
+            id="transcript.find",
+            tooltip="Find text in every message of the branch shown (n / N: next, previous)",
+        ),
+        Binding(
+            "escape",
+            "close_find",
+            "Close find",
+            show=False,
+            id="transcript.close_find",
+            tooltip="Close the find bar and clear the marks (while find is on)",
+        ),
+        Binding(
+            "n",
+            "match(1)",
+            "Next match",
+            show=False,
+            id="transcript.next_match",
+            tooltip="The next match of the find bar, or the next search hit in this chat",
+        ),
+        Binding(
+            "N",
+            "match(-1)",
+            "Previous match",
+            show=False,
+            id="transcript.previous_match",
+            tooltip="The previous match of the find bar, or the previous search hit",
+        ),
     ]
-    """Message navigation, copy, branch and hidden-messages keys; the app remaps them by id."""
+    """Message navigation, copy, branch and hidden-messages keys, then find's (its actions are
+    :class:`~tui.widgets.find_window.FindingWindow`'s); the app remaps them by id."""
 
     class FocusMoved(Message):
         """The focused message changed: the title bar shows where the reader is."""
@@ -175,6 +209,7 @@ class Transcript(MessageWindow):
         self._conversation_id = conversation_id
         self._empty_text = EMPTY_NO_MESSAGES
         self._messages = list(messages)
+        self._refind()
         self._open_at_end()
         self.post_message(self.FocusMoved(""))
 
@@ -185,6 +220,11 @@ class Transcript(MessageWindow):
         self._messages = []
         self._open_window(0, 0, at_end=True)
         self.post_message(self.FocusMoved(""))
+
+    def focus_message(self, position: int) -> None:
+        """Focus and show the message at ``position``, mounting a window around it if needed."""
+        if 0 <= position < len(self._messages):
+            self._focus_position(position)
 
     # -- focus -----------------------------------------------------------------------------
 
