@@ -103,9 +103,13 @@ async def test_type_to_filter_searches_the_loaded_titles(app: BackchatApp) -> No
         shown = row_ids(app)
         assert shown
         assert all("rust" in (sidebar.title_of(cid) or "").casefold() for cid in shown)
-        assert f"{len(shown)} of 56 loaded" in screen_text(app)
-        # enter goes back to the list with the filter kept; escape clears it.
+        # The count says what each number counts.
+        assert f"{len(shown)} matches · 56 of 315 loaded" in screen_text(app)
+        # enter opens the highlighted match, and the list keeps the filter; escape clears it.
+        await pilot.press("down", "up", "down")
         await pilot.press("enter")
+        chosen = shown[1]
+        await wait_for(pilot, lambda: main(app).history.open_id == chosen, "the match to open")
         assert row_ids(app) == shown
         await pilot.press("escape")
         assert len(row_ids(app)) == 56
@@ -116,12 +120,12 @@ async def test_load_all_fills_the_list_with_progress_and_says_so(
 ) -> None:
     async with running(app) as pilot:
         sidebar = main(app).sidebar
-        headers: list[str] = []
+        progress: list[str] = []
         set_progress = sidebar.set_progress
 
         def spy(loaded: int, total: int | None) -> None:
             set_progress(loaded, total)
-            headers.append(str(sidebar.query_one("#sidebar-header").render()))
+            progress.append(str(sidebar.query_one("#sidebar-count").render()))
 
         sidebar.set_progress = spy  # type: ignore[method-assign]
         await pilot.press("slash", *"excel")
@@ -129,14 +133,15 @@ async def test_load_all_fills_the_list_with_progress_and_says_so(
         total = len(listing(demo))
         await wait_for(pilot, lambda: sidebar.loaded == total, "every page")
         await idle(pilot)
-        # Progress was shown in the header while pages came in (100 at a time).
-        assert any("%" in header for header in headers), headers
-        assert "%" not in str(sidebar.query_one("#sidebar-header").render())
+        # Progress was shown while pages came in (100 at a time), then went.
+        assert any(f"of {total:,}" in line for line in progress), progress
+        assert "loading…" not in str(sidebar.query_one("#sidebar-count").render())
         assert f"Loaded all {total:,} conversations." in " ".join(notices(app))
         # The filter now searches every title, not only the first page's.
         everything = [r for r in listing(demo) if "excel" in r.title.casefold()]
         assert row_ids(app) == [r.id for r in everything]
-        assert f"{len(everything)} of {total} loaded" in screen_text(app)
+        matches = f"{len(everything)} {'match' if len(everything) == 1 else 'matches'}"
+        assert f"{matches} · all {total} loaded" in screen_text(app)
 
 
 async def test_the_archived_list_is_a_toggle(app: BackchatApp, demo: DemoServer) -> None:

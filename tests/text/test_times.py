@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tui.text.times import calendar_date, format_duration, message_time, relative_time
+from tui.text.times import (
+    calendar_date,
+    date_group,
+    format_duration,
+    list_time,
+    message_time,
+    month_name,
+    month_of,
+    relative_time,
+)
 
 NOW = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
 
@@ -134,3 +143,43 @@ def test_calendar_date_is_in_the_clocks_zone() -> None:
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+GROUP_NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("then", "group"),
+    [
+        (GROUP_NOW - timedelta(minutes=5), "Today"),
+        (GROUP_NOW + timedelta(hours=3), "Today"),  # a server clock ahead of ours
+        (datetime(2026, 1, 9, 23, 59, tzinfo=UTC), "Yesterday"),
+        (datetime(2026, 1, 8, 0, 1, tzinfo=UTC), "Previous 7 days"),
+        (datetime(2026, 1, 3, 0, 0, tzinfo=UTC), "Previous 7 days"),
+        (datetime(2026, 1, 2, 23, 0, tzinfo=UTC), "Previous 30 days"),
+        (datetime(2025, 12, 11, 1, 0, tzinfo=UTC), "Previous 30 days"),
+        (datetime(2025, 12, 10, 1, 0, tzinfo=UTC), "December 2025"),
+        (datetime(2024, 2, 29, 1, 0, tzinfo=UTC), "February 2024"),
+        (None, "Older"),
+    ],
+)
+def test_date_groups_follow_the_web_app(then: datetime | None, group: str) -> None:
+    assert date_group(then, GROUP_NOW) == group
+
+
+def test_date_groups_and_months_are_days_in_the_clocks_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    now = datetime(2026, 1, 10, 8, 0, tzinfo=tokyo)  # 2026-01-09 23:00 UTC
+    # 2026-01-09 16:00 UTC is 2026-01-10 01:00 in Tokyo: today there.
+    assert date_group(datetime(2026, 1, 9, 16, 0, tzinfo=UTC), now) == "Today"
+    assert month_of(datetime(2025, 12, 31, 20, 0, tzinfo=UTC), now) == (2026, 1)
+    assert month_name(2026, 10) == "October 2026"
+
+
+def test_list_times_carry_the_year_of_an_earlier_year() -> None:
+    assert list_time(datetime(2025, 12, 20, tzinfo=UTC), GROUP_NOW) == "2025-12-20"
+    assert list_time(datetime(2026, 1, 2, tzinfo=UTC), GROUP_NOW) == "Jan 2"
+    assert list_time(datetime(2026, 1, 9, 11, tzinfo=UTC), GROUP_NOW) == "yesterday"
+    new_year = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    assert list_time(datetime(2025, 12, 31, 8, tzinfo=UTC), new_year) == "yesterday"
+    assert list_time(None, GROUP_NOW) == ""

@@ -109,13 +109,28 @@ def test_load_all_and_progress() -> None:
     assert paging.load_all() == PageRequest(28, False)
     assert paging.load_all() is None
     paging.start_progress(28)
-    assert paging.marker() == "14%"
+    assert paging.marker() == "loading…"
+    assert paging.progress_note() == "loading… 28 of 200"
     paging.arrived(facts(28, 100, total=200))
     paging.set_progress(128, 200)
-    assert paging.marker() == "64%"
+    assert paging.progress_note() == "loading… 128 of 200"
     paging.arrived(facts(128, 72, total=200))
-    assert paging.marker() == ""
+    assert paging.marker() == paging.progress_note() == ""
     assert not paging.loading_all
+
+
+def test_a_kept_copy_has_nothing_in_flight_and_kept_rows_move_the_offset() -> None:
+    paging = loaded(ListPaging(), facts(0, 28, total=200))
+    paging.load_all()
+    paging.start_progress(28)
+    saved = paging.kept()
+    assert (saved.next_offset, saved.total, saved.shown_archived) == (28, 200, False)
+    assert not saved.is_loading
+    assert saved.progress_note() == ""
+    assert saved.next_request() == PageRequest(28, False)
+    fresh = loaded(ListPaging(), facts(0, 28, total=200))
+    fresh.rows_kept(90)
+    assert fresh.next_request() == PageRequest(90, False)
 
 
 def test_local_row_changes_shift_the_offsets() -> None:

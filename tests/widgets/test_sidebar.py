@@ -7,6 +7,7 @@ posts; the tests assert on those messages and on the text the list and header sh
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import ClassVar
@@ -75,11 +76,21 @@ def page(start: int, count: int, *, total: int | None, limit: int = 50) -> Conve
     )
 
 
-def rows(app: App[None]) -> list[str]:
-    """The list's lines as the screen shows them (blank lines below the last row left out)."""
+GROUP = re.compile(r"(Today|Yesterday|Previous 7 days|Previous 30 days|Older|[A-Z][a-z]+ \d{4})")
+"""A date-group header's text."""
+
+
+def lines(app: App[None]) -> list[str]:
+    """The list's lines as the screen shows them, group headers included (blank lines below
+    the last row left out)."""
     widget = app.query_one(ConversationList)
-    lines = [widget.render_line(y).text for y in range(widget.size.height)]
-    return [line for line in lines if line.strip()]
+    drawn = [widget.render_line(y).text for y in range(widget.size.height)]
+    return [line for line in drawn if line.strip()]
+
+
+def rows(app: App[None]) -> list[str]:
+    """The conversation rows shown (group headers left out)."""
+    return [line for line in lines(app) if not GROUP.fullmatch(line.strip())]
 
 
 def header(app: App[None]) -> str:
@@ -200,7 +211,7 @@ async def test_hostile_titles_render_literally() -> None:
         screenshot = app.export_screenshot()
         assert "\x1b" not in screenshot
         assert "\x9b" not in screenshot
-        await pilot.click(ConversationList, offset=(5, 3))  # the [@click=app.quit] row
+        await pilot.click(ConversationList, offset=(5, 4))  # the [@click=app.quit] row
         await pilot.pause()
         assert app.is_running
         assert app.opened() == ["c3"]
@@ -241,7 +252,7 @@ async def test_cursor_moving_down_asks_within_ten_rows_of_the_end() -> None:
         for _ in range(29):
             await pilot.press("j")
         await pilot.pause()
-        assert app.query_one(ConversationList).highlighted == 29
+        assert app.query_one(Sidebar).highlighted_id == "c29"
         assert app.pages_wanted() == []
         await pilot.press("down")
         await pilot.pause()
@@ -258,7 +269,7 @@ async def test_scrolling_to_the_bottom_asks_for_more() -> None:
         conversation_list = app.query_one(ConversationList)
         conversation_list.scroll_end(animate=False, immediate=True)
         await pilot.pause()
-        assert conversation_list.highlighted == 0  # the cursor did not move
+        assert conversation_list.highlighted_id == "c0"  # the cursor did not move
         assert app.pages_wanted() == [(50, False)]
 
 
@@ -324,7 +335,7 @@ async def test_filter_narrows_counts_and_escape_restores() -> None:
         await pilot.pause()
         shown = [line.strip() for line in rows(app) if line.strip()]
         assert [line.split("  ")[0] for line in shown] == ["Python asyncio", "PYTHON"]
-        assert count_line(app) == "2 of 32 loaded"
+        assert count_line(app) == "2 matches · 32 of 100 loaded"
         # The list keeps the sidebar's full width next to the (indented) filter box.
         list_region = app.query_one(ConversationList).region
         assert list_region.width == app.query_one("#sidebar-header").region.width
@@ -358,7 +369,7 @@ async def test_filter_matches_text_not_markup_and_new_pages_are_filtered() -> No
         )
         await pilot.pause()
         assert sidebar.visible_ids == ["c0", "c2"]
-        assert count_line(app) == "2 of 3 loaded"
+        assert count_line(app) == "2 matches · all 3 loaded"
 
 
 @pytest.mark.anyio
@@ -375,7 +386,8 @@ async def test_load_all_asks_once_and_shows_progress() -> None:
         sidebar.add_page(page(50, 50, total=200))
         sidebar.set_progress(100, 200)
         await pilot.pause()
-        assert header(app) == "Conversations · 200 · 50%"
+        assert header(app) == "Conversations · 200 · loading…"
+        assert count_line(app).startswith("loading… 100 of 200")
         sidebar.add_page(page(100, 100, total=200))
         sidebar.set_progress(200, 200)
         await pilot.pause()
@@ -391,7 +403,7 @@ async def test_enter_and_click_open_the_row() -> None:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert app.opened() == ["c2"]
-        await pilot.click(ConversationList, offset=(3, 5))
+        await pilot.click(ConversationList, offset=(3, 6))  # under the "Today" header
         await pilot.pause()
         assert app.opened() == ["c2", "c5"]
 
@@ -481,13 +493,14 @@ async def test_archived_toggle_keeps_the_rows_until_its_page_and_ignores_late_pa
         await pilot.pause()
         assert header(app) == "Archived · 3"
         assert sidebar.shown_archived
+        wanted = len(app.pages_wanted())
         sidebar.reset(archived=False)
         await pilot.pause()
-        assert app.pages_wanted()[-1] == (0, False)
-        assert header(app).startswith("Archived")  # still the rows it shows
-        sidebar.add_page(page(0, 4, total=4), archived=False)
-        await pilot.pause()
-        assert header(app) == "Conversations · 4"
+        # The list left behind comes back as it was, at once; its first page is asked for
+        # again, to bring in what changed meanwhile.
+        assert header(app) == "Conversations · 10 · loading…"
+        assert sidebar.loaded == 10
+        assert app.pages_wanted()[wanted:] == [(0, False)]
 
 
 @pytest.mark.anyio

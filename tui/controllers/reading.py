@@ -245,6 +245,11 @@ class History:
         self.host.post(BranchSwitched(position, self.session.messages))
         self.on_session_change()
 
+    def show_title_bar(self) -> None:
+        """Post the open conversation's title bar again (after it was archived, say)."""
+        if self.session is not None:
+            self.host.post(TitleBar(self.session.title, self._detail()))
+
     def _remember(self) -> None:
         if self.session is not None and self.session.leaf_id:
             self.branches.remember(self.session.id, self.session.leaf_id)

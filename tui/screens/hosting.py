@@ -27,6 +27,7 @@ from tui.controllers import messages as m
 from tui.controllers.account_loader import AccountLoader
 from tui.controllers.chat import Chat
 from tui.controllers.export_files import Exporter
+from tui.controllers.marked import MarkedActions
 from tui.controllers.reading import History
 from tui.controllers.sharing import Sharing
 from tui.conversation.tree import VisibleMessage
@@ -120,6 +121,8 @@ class ControllerScreen(Screen[None]):
         """Writing: send, stream, stop, regenerate, edit, continue."""
         self.exporter = Exporter(self, client)
         """Writes the export the export dialog asks for, or several conversations at once."""
+        self.marked = MarkedActions(self, client, self.history)
+        """Archives, deletes or exports the conversations marked in the sidebar."""
         web_url = context.settings.web_url.rstrip("/")
         self.account = AccountLoader(self, client, share_url=web_url + "/share/")
         """Fetches what the account dialog shows."""

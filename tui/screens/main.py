@@ -411,6 +411,10 @@ class MainScreen(ControllerScreen):
         self.app.push_screen(RenameScreen(old_title), answered)
 
     def action_delete(self) -> None:
+        marked = self._marked_ids()
+        if marked:
+            self._delete_marked(marked)
+            return
         conversation_id = self._target_id()
         if not self.history.has_target(conversation_id):
             return
@@ -433,7 +437,47 @@ class MainScreen(ControllerScreen):
         )
 
     def action_archive(self) -> None:
-        self.history.archive(self._target_id())
+        marked = self._marked_ids()
+        if marked:
+            self.marked.archive(marked)
+        else:
+            self.history.archive(self._target_id())
+
+    def _delete_marked(self, marked: list[str]) -> None:
+        """One question naming the count, then every marked conversation is deleted."""
+        from tui.controllers.marked import plural
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.marked.delete(marked)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {plural(len(marked))}?",
+                "They disappear from your history on the server.",
+                confirm_label="Delete",
+                danger=True,
+            ),
+            answered,
+        )
+
+    def _export_marked(self, marked: list[str]) -> None:
+        """Ask the format and scope once; each marked conversation gets its own file (named
+        by the export controller, never replacing one) in the folder of the path chosen."""
+        from tui.controllers.marked import plural
+        from tui.screens.export_dialog import ExportChoice, ExportScreen
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.marked.export(marked, choice.scope, choice.fmt, choice.path.parent)
+
+        dialog = ExportScreen(
+            plural(len(marked)),
+            directory=self.context.settings.export_folder,
+            day=self.context.now().date(),
+        )
+        self.app.push_screen(dialog, chosen)
 
     def action_toggle_archived(self) -> None:
         self.history.toggle_archived()
@@ -443,6 +487,10 @@ class MainScreen(ControllerScreen):
 
     def action_export(self) -> None:
         """Ask what and where, ask again before replacing a file, then write it."""
+        marked = self._marked_ids()
+        if marked:
+            self._export_marked(marked)
+            return
         session = self.history.exportable()
         if session is None:
             return
@@ -509,6 +557,13 @@ class MainScreen(ControllerScreen):
 
     def action_continue(self) -> None:
         self.chat.continue_reply()
+
+    def _marked_ids(self) -> list[str]:
+        """The marked conversations, while the sidebar has the focus (else none)."""
+        focused = self.focused
+        if focused is not None and self.sidebar in focused.ancestors_with_self:
+            return self.sidebar.marked_ids
+        return []
 
     def _target_id(self) -> str | None:
         """The conversation a tidy action means: the sidebar's row, else the open one."""

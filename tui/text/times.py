@@ -17,6 +17,10 @@ Clock = Callable[[], datetime]
 """Returns "now", aware; its zone is the one times are shown in."""
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 _SKEW = timedelta(days=1)
 """Times up to this far in the future (a clock behind the server's) still read as "now"."""
@@ -68,6 +72,55 @@ def relative_time(then: datetime | None, now: datetime) -> str:
     if 0 < days < 365:
         return f"{_MONTHS[then.month - 1]} {then.day}"
     return then.date().isoformat()
+
+
+def list_time(then: datetime | None, now: datetime) -> str:
+    """The sidebar row's time: :func:`relative_time`, but a date of an earlier year than
+    ``now``'s always carries its year (``2025-12-22``), as the date groups above it may not."""
+    if then is None:
+        return ""
+    try:
+        local, now = _seen_at(then, now)
+    except (OverflowError, ValueError, OSError):
+        return ""
+    if local.year < now.year and (now.date() - local.date()).days > 1:
+        return local.date().isoformat()
+    return relative_time(then, now)
+
+
+def month_of(then: datetime, now: datetime) -> tuple[int, int]:
+    """(year, month) of ``then`` in ``now``'s zone."""
+    local, _ = _seen_at(then, now)
+    return local.year, local.month
+
+
+def month_name(year: int, month: int) -> str:
+    """``October 2026``."""
+    return f"{_MONTH_NAMES[month - 1]} {year}"
+
+
+def date_group(then: datetime | None, now: datetime) -> str:
+    """The web app's group of a conversation in the list, by its last change seen at ``now``:
+    ``Today``, ``Yesterday``, ``Previous 7 days``, ``Previous 30 days``, then ``October 2026``.
+
+    A time in the future (a clock behind the server's) is today; no time at all is ``Older``.
+    """
+    if then is None:
+        return "Older"
+    try:
+        local, now = _seen_at(then, now)
+    except (OverflowError, ValueError, OSError):
+        return "Older"
+    days = (now.date() - local.date()).days
+    if days <= 0:
+        return "Today"
+    if days == 1:
+        return "Yesterday"
+    if days <= 7:
+        return "Previous 7 days"
+    if days <= 30:
+        return "Previous 30 days"
+    return month_name(local.year, local.month)
 
 
 def message_time(created: datetime | None, now: datetime) -> str:

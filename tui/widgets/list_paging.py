@@ -12,6 +12,7 @@ fails, the rows stay as they were, the header says the load failed, and :meth:`r
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from enum import Enum
 
@@ -98,17 +99,21 @@ class ListPaging:
         return None if self.total is None else max(self.total, loaded)
 
     def marker(self) -> str:
-        """The word after the header's count: progress, loading, or a failure."""
-        if self.progress is not None:
-            done, total = self.progress
-            if total:
-                return f"{min(99, done * 100 // total)}%"
-            return f"{done:,}…"
-        if self.is_loading:
+        """The word after the header's count: loading, or a failure."""
+        if self.is_loading or self.progress is not None:
             return "loading…"
         if self.failed:
             return "load failed"
         return ""
+
+    def progress_note(self) -> str:
+        """How far loading many pages has got: ``loading… 300 of 1,000`` ("" when idle)."""
+        if self.progress is None:
+            return ""
+        done, total = self.progress
+        if total:
+            return f"loading… {min(done, total):,} of {total:,}"
+        return f"loading… {done:,}"
 
     def unreadable_note(self) -> str:
         """``1 conversation could not be read`` ("" when every row was read)."""
@@ -178,6 +183,26 @@ class ListPaging:
 
     def start_progress(self, loaded: int) -> None:
         self.progress = (loaded, self.total_shown(loaded))
+
+    def kept(self) -> ListPaging:
+        """A copy of this state to put back later (switching lists), with nothing in flight."""
+        saved = copy.copy(self)
+        saved.pending = saved.failed_restart = None
+        saved.loading = saved.loading_all = saved.failed = False
+        saved.progress = None
+        return saved
+
+    def replaced(self, count: int, total: int | None) -> None:
+        """The shown list's rows were replaced by its first ``count`` rows from elsewhere (the
+        local store, reconciled): page on after them; anything in flight is forgotten."""
+        self._begin(self.shown_archived)
+        self.next_offset = count
+        self.total = total
+
+    def rows_kept(self, count: int) -> None:
+        """``count`` rows are loaded after a first page (a refresh kept the older ones): the
+        next page starts after them."""
+        self.next_offset = max(self.next_offset, count)
 
     # -- rows changed locally ------------------------------------------------------------------
 

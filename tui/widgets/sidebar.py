@@ -9,11 +9,18 @@ through the row methods (``rename_row``, ``remove_row`` returning what a rollbac
 
 What to ask for and what an answer means is :class:`~tui.widgets.list_paging.ListPaging`'s job:
 a refresh or a switch to the archived list keeps the rows and the cursor until the new first
-page arrives, and keeps them for good if it fails.
+page arrives, and keeps them for good if it fails. A refresh keeps the older rows loaded below
+the new first page and the cursor on its conversation; switching lists puts the other list
+back as it was left (rows, paging, cursor) without asking the server again.
+
+``down`` on the last loaded row waits for the next page instead of wrapping: the list never
+wraps, at either end, so holding a key runs to the end and stops there (``home``/``end`` jump).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from textual import on
@@ -26,9 +33,11 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 
 from tui.api.models import ConversationItem, ConversationPage
-from tui.text.times import Clock, local_now
+from tui.text.times import Clock, local_now, month_name
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.list_paging import Arrival, ListPaging, PageFacts, PageRequest
+from tui.widgets.month_jump import Month, month_choices, month_start
+from tui.widgets.sidebar_status import ListFacts, header_parts, status_lines
 
 NEAR_END_ROWS = 10
 """Ask for the next page when the cursor comes this close to the last loaded row."""
@@ -38,6 +47,15 @@ NEAR_BOTTOM_LINES = 3
 
 TIME_REFRESH_SECONDS = 60.0
 """How often the visible rows are redrawn so that "3m" becomes "4m"."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A list put aside while the other one is shown (archived vs the rest)."""
+
+    items: list[ConversationItem]
+    cursor: str | None
+    paging: ListPaging
 
 
 class FilterInput(Input):
@@ -53,7 +71,7 @@ class FilterInput(Input):
             tooltip="Move from the filter to the matching conversations",
         ),
     ]
-    """``down`` leaves the filter for the list (``enter`` does too, through Submitted)."""
+    """``down`` leaves the filter for the list (``enter`` opens the highlighted match)."""
 
     def action_to_list(self) -> None:
         """Focus the conversation list, keeping the filter."""
@@ -87,11 +105,20 @@ class Sidebar(Vertical):
             show=False,  # the footer keeps to the most used keys (see MainScreen.BINDINGS)
             tooltip="Load every conversation so that the filter searches all of them",
         ),
+        Binding(
+            "m",
+            "jump_month",
+            "Jump to month…",
+            id="sidebar.jump_month",
+            show=False,
+            tooltip="Pick a month and go to its first conversation (pages in as needed)",
+        ),
     ]
-    """``/`` filters, ``escape`` clears the filter (only while it is open), ``ctrl+l`` loads all."""
+    """``/`` filters, ``escape`` clears the filter (only while it is open), ``ctrl+l`` loads all,
+    ``m`` jumps to a month."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar--count", "sidebar--marker"}
-    """The total in the header, and the loading/progress marker after it."""
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar--count", "sidebar--marker", "sidebar--marks"}
+    """The total in the header, the loading marker after it, and the count of marked rows."""
 
     DEFAULT_CSS = """
     Sidebar {
@@ -99,10 +126,11 @@ class Sidebar(Vertical):
         height: 1fr;
         & > #sidebar-header { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
         & > #sidebar-filter { display: none; }
-        & > #sidebar-count { display: none; height: 1; text-wrap: nowrap; }
+        & > #sidebar-count { display: none; height: auto; max-height: 2; }
         &.-filtering > #sidebar-filter { display: block; }
         & > .sidebar--count { text-style: dim; }
         & > .sidebar--marker { text-style: dim italic; }
+        & > .sidebar--marks { text-style: bold; }
     }
     """
     """Only what the widget needs to work; the look is in styles/sidebar.tcss."""
@@ -156,6 +184,13 @@ class Sidebar(Vertical):
         self._input = FilterInput(placeholder="Filter titles…", id="sidebar-filter")
         self._count = Static(id="sidebar-count")
         self._list = ConversationList(now, id="sidebar-list")
+        self._now = now
+        self._kept: dict[bool, _Kept] = {}
+        """The other list as it was left, by ``archived``: put back when switched to again."""
+        self._step_after_page = False
+        """``down`` waited on the last row: move on once the next page comes."""
+        self._jump: Month | None = None
+        """A month being jumped to while its rows page in."""
 
     def compose(self) -> ComposeResult:
         yield self._header
@@ -218,6 +253,11 @@ class Sidebar(Vertical):
         return self._list.highlighted_id
 
     @property
+    def marked_ids(self) -> list[str]:
+        """The conversations marked with ``space``, in list order."""
+        return self._list.marked_ids
+
+    @property
     def visible_ids(self) -> list[str]:
         """The ids shown in the list, in order (all loaded ones, or the filter's matches)."""
         return self._list.shown_ids
@@ -240,16 +280,41 @@ class Sidebar(Vertical):
         Pass ``archived`` (the list it was asked for) to drop a late page meant for another.
         """
         facts = PageFacts(page.offset, len(page.items), page.total, page.limit, page.unreadable)
+        same_list = self._paging.shown_archived
         arrival = self._paging.arrived(facts, archived)
         if arrival is Arrival.IGNORE:
             return
         if arrival is Arrival.REPLACE:
-            self._replace_rows(page.items)
+            items = page.items
+            if self._paging.shown_archived == same_list and self._paging.has_more:
+                items = items + _older_than(page.items, self._list.loaded_items)
+            self._replace_rows(items)
+            self._paging.rows_kept(self._list.loaded)
+            self._step_after_page = False
         else:
             self._list.append(page.items)
+            if self._step_after_page:
+                self._step_after_page = False
+                self._list.step_down()
+        if self._jump is not None:
+            self._jump_step()
         self._show_state()
         if self.is_mounted:
             self.call_after_refresh(self._check_near_end)
+
+    def replace_rows(
+        self, items: list[ConversationItem], *, keep_cursor: bool = True, total: int | None = None
+    ) -> None:
+        """Show ``items`` (the server's first rows, in order) instead of every loaded row.
+
+        With ``keep_cursor`` the cursor stays on its conversation wherever it moved to (or, if
+        it is gone, at the same place). The next page is asked for after these rows; ``total``
+        is the server's count if known.
+        """
+        self._paging.replaced(len(items), total)
+        self._step_after_page = False
+        self._replace_rows(items, keep_cursor=keep_cursor)
+        self._show_state()
 
     def page_failed(self) -> None:
         """The page asked for did not come: every row, the cursor and the list shown stay.
@@ -257,6 +322,10 @@ class Sidebar(Vertical):
         Scrolling near the end asks again; :meth:`retry` asks for a failed refresh again.
         """
         self._paging.request_failed()
+        self._step_after_page = False
+        if self._jump is not None:
+            self._jump = None
+            self.notify("The jump stopped: a page did not load.", severity="warning")
         self.set_reactive(Sidebar.archived, self._paging.shown_archived)
         self._show_state()
 
@@ -296,19 +365,48 @@ class Sidebar(Vertical):
         self._restart()
 
     def _restart(self) -> None:
+        self._jump = None  # a refresh or a switch ends a month jump
+        shown = self._paging.shown_archived
+        if self.archived != shown and self._paging.pending is None:
+            # Put the list shown aside as it is; the other one comes back as it was left.
+            self._kept[shown] = _Kept(
+                self._list.loaded_items, self._list.highlighted_id, self._paging.kept()
+            )
+            kept = self._kept.pop(self.archived, None)
+            if kept is not None:
+                # Back at once as it was left; its first page is asked for again all the same
+                # (rows archived or unarchived meanwhile), and merged in as a refresh is.
+                self._paging = kept.paging
+                self._replace_rows(kept.items, cursor=kept.cursor)
         request = self._paging.restart(self.archived)
         self._show_state()
         if self.is_mounted:
             self._post_request(request)
 
-    def _replace_rows(self, items: list[ConversationItem]) -> None:
-        keep = self._list.highlighted_id
+    def _replace_rows(
+        self,
+        items: list[ConversationItem],
+        *,
+        keep_cursor: bool = True,
+        cursor: str | None = None,
+    ) -> None:
+        """Show ``items`` instead of every row; the cursor on ``cursor`` (by default, on the
+        conversation it is on now, or at the same place if that one is gone)."""
+        keep = cursor if cursor is not None else self._list.highlighted_id
+        place = self._list.highlighted
         self._list.forget_all()
         self._list.append(items)
         self.set_reactive(Sidebar.archived, self._paging.shown_archived)
+        if not keep_cursor:
+            return
         index = None if keep is None else self._list.index_of(keep)
+        if index is None and place is not None and self._list.option_count:
+            index = min(place, self._list.option_count - 1)
+            if self._list.get_option_at_index(index).disabled:
+                index = min(index + 1, self._list.option_count - 1)
         if index is not None:
             self._list.highlighted = index
+            self._list.scroll_to_highlight()
 
     def _request_more(self) -> None:
         if self._paging.pending is not None and not self._paging.loading:
@@ -344,6 +442,22 @@ class Sidebar(Vertical):
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self._check_near_end()
+
+    @on(ConversationList.EndReached)
+    def _end_reached(self, event: ConversationList.EndReached) -> None:
+        event.stop()
+        if self._list.filtering or not self.has_more:
+            return
+        # Held down on the last row: wait for the page, then move on into it (never wrap).
+        self._step_after_page = True
+        self._request_more()
+        self._show_state()
+
+    @on(ConversationList.MarksChanged)
+    def _marks_changed(self, event: ConversationList.MarksChanged) -> None:
+        event.stop()
+        self._show_state()
+        self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -383,6 +497,15 @@ class Sidebar(Vertical):
             self._paging.row_added()
         self._show_state()
 
+    def clear_marks(self) -> None:
+        """Take every mark off."""
+        self._list.clear_marks()
+        self._show_state()
+
+    def set_replying(self, conversation_id: str, on: bool) -> None:
+        """Show on the conversation's row that a reply is streaming into it (or no more)."""
+        self._list.set_replying(conversation_id, on)
+
     def move_to_top(self, item: ConversationItem) -> None:
         """A conversation just changed (a reply, or a new chat): show it first, updated."""
         if self._list.move_to_top(item):
@@ -405,6 +528,44 @@ class Sidebar(Vertical):
     def action_load_all(self) -> None:
         """Load every page so that the filter searches all conversations."""
         self.load_all()
+
+    def action_jump_month(self) -> None:
+        """Offer the months in the command palette; picking one jumps there."""
+        choices = month_choices(self._list.loaded_items, self._now(), more=self.has_more)
+        if not choices:
+            self.notify("No conversations to jump between yet.", markup=False)
+            return
+        commands = [(choice.label, _jumper(self, choice.month), choice.help) for choice in choices]
+        self.app.search_commands(commands, placeholder="Jump to month…")
+
+    def jump_to_month(self, month: Month) -> None:
+        """Put the cursor on the first conversation of ``month`` (with its header at the top),
+        paging in until it is loaded; the count line shows how far loading got."""
+        self._close_filter(focus_list=False)
+        self._jump = month
+        self._paging.start_progress(self._list.loaded)
+        self._jump_step()
+        self._show_state()
+
+    def _jump_step(self) -> None:
+        month = self._jump
+        if month is None:
+            return
+        found, exact = month_start(self._list.loaded_items, month, self._now())
+        if found is None and self.has_more:
+            self._paging.set_progress(self._list.loaded, self.total)
+            self._request_more()
+            return
+        self._jump = None
+        self._paging.progress = None
+        self._list.focus()
+        if found is None:
+            self._list.action_last()
+            self.notify(f"Nothing as old as {month_name(*month)}: this is the oldest.")
+            return
+        self._list.show_row_at_top(found)
+        if not exact:
+            self.notify(f"No conversations in {month_name(*month)}: the next older one.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_filter":
@@ -433,8 +594,12 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#sidebar-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """enter in the filter opens the highlighted match (and the list takes the keys)."""
         event.stop()
         self._list.focus()
+        chosen = self._list.highlighted_id
+        if chosen is not None:
+            self.post_message(self.Opened(chosen))
 
     # -- header and count -------------------------------------------------------------------
 
@@ -444,29 +609,23 @@ class Sidebar(Vertical):
         # classes included), so they set the one line they affect directly.
         shown_archived = self._paging.shown_archived
         self.set_class(shown_archived, "-archived")
-        label = "Archived" if shown_archived else "Conversations"
-        total = self.total
-        loaded = self._list.loaded
-        parts: list[str | tuple[str, str]] = [label]
-        if total is not None:
-            parts.append((f" · {total:,}", ".sidebar--count"))
-        elif loaded:
-            parts.append((f" · {loaded:,}{'+' if self.has_more else ''}", ".sidebar--count"))
-        marker = self._marker()
-        if marker:
-            parts.append((f" · {marker}", ".sidebar--marker"))
-        self._header.update(Content.assemble(*parts))
-        empty = not loaded and not self.is_loading and not self.has_more
-        lines: list[str] = []
-        if self._list.filtering:
-            lines.append(f"{self._list.option_count:,} of {loaded:,} loaded")
-        elif empty:
-            lines.append("No archived chats" if shown_archived else "No chats yet")
-        elif self.has_class("-filtering"):
-            lines.append(f"{loaded:,} loaded")
-        note = self._paging.unreadable_note()
-        if note:
-            lines.append(note)
+        facts = ListFacts(
+            archived=shown_archived,
+            total=self.total,
+            loaded=self._list.loaded,
+            has_more=self.has_more,
+            loading=self.is_loading,
+            marked=self._list.marked_count,
+            marker=self._marker(),
+            matches=self._list.option_count - self._list.header_count
+            if self._list.filtering
+            else None,
+            filter_open=self.has_class("-filtering"),
+            progress=self._paging.progress_note(),
+            unreadable=self._paging.unreadable_note(),
+        )
+        self._header.update(Content.assemble(*header_parts(facts)))
+        lines = status_lines(facts)
         self._count.display = bool(lines)
         self._count.update(Content(" · ".join(lines)))
 
@@ -475,3 +634,30 @@ class Sidebar(Vertical):
         if pending is not None and pending != self._paging.shown_archived:
             return "loading archived…" if pending else "loading conversations…"
         return self._paging.marker()
+
+
+def _older_than(
+    page: list[ConversationItem], loaded: list[ConversationItem]
+) -> list[ConversationItem]:
+    """The loaded rows a refreshed first page does not cover: older than its oldest row.
+
+    A row no longer in the page but as new as the page's rows was deleted or archived
+    elsewhere, so it goes; the older ones are below the page and stay, in their order.
+    """
+    times = [item.update_time for item in page if item.update_time is not None]
+    if not times:
+        return []
+    oldest = min(times)
+    ids = {item.id for item in page}
+    return [
+        item
+        for item in loaded
+        if item.id not in ids and item.update_time is not None and item.update_time < oldest
+    ]
+
+
+def _jumper(sidebar: Sidebar, month: Month) -> Callable[[], None]:
+    def jump() -> None:
+        sidebar.jump_to_month(month)
+
+    return jump
