@@ -245,8 +245,11 @@ class MainScreen(ControllerScreen):
     # -- search and find ---------------------------------------------------------------------
 
     def search_store(self) -> Store | None:
-        """The local copy ctrl+f searches (see :meth:`SearchJump.store`)."""
-        return self.search_jump.store()
+        """The local copy ctrl+f searches: the one the app reads through and fills (the app's
+        ``local_copy``); when that could not be opened, :meth:`SearchJump.store` tries again
+        and the search dialog says what is wrong with it."""
+        store = self.context.local_copy.store
+        return store if store is not None else self.search_jump.store()
 
     def on_unmount(self) -> None:
         self.search_jump.close()
