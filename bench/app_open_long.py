@@ -96,7 +96,7 @@ def _instrument() -> None:
     # client.py imported the name; patch its reference too.
     from tui.api import client
 
-    client.validate = timed_validate  # type: ignore[attr-defined]
+    client.validate = timed_validate
 
     build = OpenConversation.build.__func__  # type: ignore[attr-defined]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 
@@ -91,3 +92,5 @@ def _stable_environment() -> None:
         os.environ.pop(name, None)
     os.environ["TZ"] = "UTC"
     time.tzset()
+    # The app keeps a local store under the XDG data dir: never the user's during tests.
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="backchat-tests-data-")

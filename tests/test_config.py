@@ -76,3 +76,18 @@ def test_slow_notice_after_from_the_file() -> None:
     assert resolve(file_data={"slow_notice_after": 2}, env={}).slow_notice_after == 2.0
     with pytest.raises(ConfigError, match="slow_notice_after"):
         resolve(file_data={"slow_notice_after": "soon"}, env={})
+
+
+def test_offline_from_the_file_or_the_flag() -> None:
+    assert not resolve(env={}).offline
+    assert resolve(file_data={"offline": True}, env={}).offline
+    assert resolve(env={}, flags={"offline": True}).offline
+    with pytest.raises(ConfigError, match="offline must be true or false"):
+        resolve(file_data={"offline": "yes"}, env={})
+
+
+def test_the_offline_flag_reaches_the_settings() -> None:
+    from tui.__main__ import _settings_from, build_parser
+
+    args = build_parser().parse_args(["--offline", "--config", "/nonexistent/config.toml"])
+    assert _settings_from(args).offline

@@ -100,6 +100,17 @@ def decode_then_crash(response, method):
     return data
 
 transport.decode_json = decode_then_crash
+
+# Opening reads the exact bytes (kept in the local store), then validates them: crash there too.
+real_validate = transport.validate
+
+def validate_then_crash(model, data, url):
+    result = real_validate(model, data, url)
+    if "/backend-api/conversation/" in url:
+        raise RuntimeError("forced crash while reading a server reply")
+    return result
+
+transport.validate = validate_then_crash
 settings = resolve(env=os.environ, flags={"base_url": sys.argv[1]})
 
 async def open_first(pilot):

@@ -1,7 +1,7 @@
 """The ``backchat`` command: parse flags, build settings, run the app (or a sub-command).
 
     backchat --version
-    backchat [--demo] [--base-url URL] [--backend-url URL] [--page-size N] [--model SLUG]
+    backchat [--demo] [--offline] [--base-url URL] [--backend-url URL] [--page-size N] [...]
     backchat login | logout          store / remove the access token in the OS keyring
     backchat serve-demo [...]        run the demo backend alone, for any client
     backchat sync | import | search  the local copy of the history (tui/store/commands.py)
@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="the model new chats use by default")
     parser.add_argument("--theme", help="a Textual theme name")
     parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="read only the local copy of your history; never contact the server",
+    )
+    parser.add_argument(
         "--wire", choices=["auto", "classic", "v1"], default="auto", help=argparse.SUPPRESS
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -120,6 +125,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "page_size": getattr(args, "page_size", None),
         "model": getattr(args, "model", None),
         "theme": getattr(args, "theme", None),
+        "offline": getattr(args, "offline", False) or None,
     }
     return resolve(file_data=file_data, flags=flags, config_path=path)
 

@@ -8,6 +8,7 @@ the tests, the benchmarks and the screenshot script.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
@@ -27,6 +28,7 @@ from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
 from tui.auth import credentials
 from tui.config import Settings, demo_settings
+from tui.controllers.local_copy import STORE_PROBLEM_TITLE, LocalCopy
 from tui.demo import DEMO_NOW
 from tui.paths import styles_dir
 from tui.state import UiState, load_state, save_state
@@ -79,6 +81,7 @@ class BackchatApp(App[None]):
         use_keyring: bool = True,
         state_path: Path | None = None,
         cursor_blink: bool = True,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink
@@ -104,6 +107,15 @@ class BackchatApp(App[None]):
         """Set after start-up: later theme changes are the user's and are remembered."""
         self.keyring_note: str = ""
         """Why the keyring could not be used, if it could not (shown on the sign-in screen)."""
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None and settings.demo:
+            # The demo's port (so its store file) differs each run, and its history is made up:
+            # it never goes into the user's data dir.
+            self._scratch = tempfile.TemporaryDirectory(prefix="backchat-demo-")
+            data_dir = Path(self._scratch.name)
+        self.local_copy = LocalCopy.open(settings.resolved_backend_url, data_dir)
+        """The local store of this backend: the list and conversations shown before (or
+        without) the server, kept up to date as the user reads."""
         theme = settings.theme or self.ui_state.theme
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -128,6 +140,14 @@ class BackchatApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_chosen = True
+        if self.local_copy.problem:
+            self.notify(
+                clean_line(self.local_copy.problem, limit=400),
+                title=STORE_PROBLEM_TITLE,
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         if self.settings.warnings or self.settings.keymap:
             # After the first frame: checking the keymap imports every dialog's module.
             self.call_after_refresh(self._warn_about_settings)
@@ -153,7 +173,8 @@ class BackchatApp(App[None]):
 
     def begin(self) -> None:
         """Called by the main screen once mounted: sign in, then load the list."""
-        if self.settings.token:
+        if self.settings.token or self.settings.offline:
+            # --offline reads only the local copy: no token, no keyring, no request.
             self.main.signed_in()
         else:
             # The keyring's first use costs ~90 ms: run it after the first frame, in a thread.
@@ -176,6 +197,9 @@ class BackchatApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+        self.local_copy.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     @property
     def main(self) -> MainScreen:
@@ -359,7 +383,8 @@ class BackchatApp(App[None]):
         return [binding for _key, binding in bindings if ours or binding.id]
 
     def action_account(self) -> None:
-        self.main.show_account()
+        if not self.main.history.needs_server("The account"):
+            self.main.show_account()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -393,14 +418,20 @@ def create_app(
     use_keyring: bool = True,
     state_path: Path | None = None,
     cursor_blink: bool = True,
+    data_dir: Path | None = None,
 ) -> BackchatApp:
-    """The one app factory, shared by the CLI, the tests and the scripts."""
+    """The one app factory, shared by the CLI, the tests and the scripts.
+
+    ``data_dir``: where the local store lives (default: the XDG data dir; a temporary one for
+    the demo backend).
+    """
     return BackchatApp(
         settings,
         now=now,
         use_keyring=use_keyring,
         state_path=state_path,
         cursor_blink=cursor_blink,
+        data_dir=data_dir,
     )
 
 
@@ -409,6 +440,7 @@ def create_demo_app(
     *,
     state_path: Path,
     use_keyring: bool = False,
+    data_dir: Path | None = None,
     **settings_fields: Any,
 ) -> BackchatApp:
     """The app on the running demo backend ``demo``, as the tests, benchmarks and screenshots
@@ -416,7 +448,9 @@ def create_demo_app(
 
     The clock is frozen at :data:`tui.demo.DEMO_NOW` and the cursor does not blink, so every run
     draws the same frames; the keyring is left alone unless ``use_keyring``. Keyword arguments
-    override fields of the settings (``page_size=100``...).
+    override fields of the settings (``page_size=100``...). The local store lives in
+    ``data_dir``, by default a ``data`` folder beside ``state_path`` (a test's temporary
+    directory): never the user's data dir.
     """
     settings = replace(demo_settings(Settings(), demo.base_url, demo.token), **settings_fields)
     return create_app(
@@ -425,4 +459,5 @@ def create_demo_app(
         use_keyring=use_keyring,
         state_path=state_path,
         cursor_blink=False,
+        data_dir=data_dir if data_dir is not None else state_path.parent / "data",
     )

@@ -63,6 +63,8 @@ class Settings:
     """The web app's address, for the links the app copies (``/c/<id>``, ``/share/<id>``)."""
     export_dir: Path | None = None
     """Where exports go; ``None``: the download folder, else the current one (``tui.paths``)."""
+    offline: bool = False
+    """Read only the local copy and never ask the server anything (``--offline``)."""
     config_path: Path | None = None
     """The file these settings were read from, if any."""
     warnings: tuple[str, ...] = ()
@@ -133,6 +135,7 @@ def resolve(
         slow_notice_after=data.get("slow_notice_after"),
         export_dir=data.get("export_dir"),
         web_url=data.get("web_url"),
+        offline=data.get("offline"),
     )
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
@@ -159,6 +162,7 @@ def resolve(
         page_size=flags.get("page_size"),
         model=flags.get("model"),
         theme=flags.get("theme"),
+        offline=flags.get("offline") or None,
     )
     if settings.backend_url and not _base_url_given(data, env, flags):
         # Only the backend URL was given: its root is the base URL (for /public-api).
@@ -194,6 +198,9 @@ def _apply(settings: Settings, **values: Any) -> Settings:
             value = _url(name, value)
         elif name == "export_dir":
             value = _folder(name, value)
+        elif name == "offline":
+            if not isinstance(value, bool):
+                raise ConfigError(f"offline must be true or false, not {value!r}")
         elif not isinstance(value, str):
             raise ConfigError(f"{name} must be a string")
         changes[name] = value

@@ -4,17 +4,21 @@ Every call goes through one ``httpx.AsyncClient`` so the TCP (and TLS) connectio
 is reused. Ordinary calls have a whole-request deadline; the reply stream has no read timeout,
 because a model that thinks for a minute sends nothing for a minute (docs/TEXTUAL-NOTES.md §4).
 Only GETs are retried; a POST may already have started a reply on the server.
+
+httpx (and :mod:`tui.api.transport`, built on it) is imported when the first request is made,
+not when this module is: the app builds its client before its first frame, and that frame
+(the stored list) needs no network (bench/app_startup_store.py).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
-from tui.api._httpx import httpx
 from tui.api.endpoints import (
     AccountStatus,
     ActionResult,
@@ -35,7 +39,9 @@ from tui.api.request_bodies import Action, build_conversation_body, new_message_
 from tui.api.search_models import SearchPage
 from tui.api.secret import Secret
 from tui.api.settings import ApiSettings
-from tui.api.transport import ModelT, Transport, require_dict, validate, where
+
+if TYPE_CHECKING:
+    from tui.api.transport import ModelT, Transport
 
 __all__ = ["Action", "BackendClient", "new_message_id"]
 
@@ -44,7 +50,17 @@ class BackendClient:
     """Async client of one backend-api. Use ``async with BackendClient(settings) as client:``."""
 
     def __init__(self, settings: ApiSettings) -> None:
-        self._transport = Transport(settings)
+        self._settings = settings
+        self._made: Transport | None = None
+        """The connection pool, made by the first request (see the module's docstring)."""
+
+    @property
+    def _transport(self) -> Transport:
+        if self._made is None:
+            from tui.api.transport import Transport
+
+            self._made = Transport(self._settings)
+        return self._made
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> BackendClient:
@@ -53,14 +69,17 @@ class BackendClient:
 
     @property
     def settings(self) -> ApiSettings:
-        return self._transport.settings
+        return self._made.settings if self._made is not None else self._settings
 
     def set_token(self, token: str | Secret) -> None:
         """Use a new access token from the next request on (after the user signs in again)."""
-        self._transport.set_token(token)
+        self._settings = self._settings.replace(token=Secret.of(token))
+        if self._made is not None:
+            self._made.set_token(token)
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        if self._made is not None:
+            await self._made.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -159,6 +178,19 @@ class BackendClient:
                 f"({sanitize(content_type) or 'no content type'})."
             )
         return body
+
+    async def conversation_and_bytes(self, conversation_id: str) -> tuple[Conversation, bytes]:
+        """``GET /conversation/{id}``: the tree, and the exact bytes it was read from (which the
+        app keeps in the local store as they came)."""
+        url = self._conversation_url(conversation_id)
+        body = await self.conversation_bytes(conversation_id)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise MalformedResponseError(
+                "The reply from /conversation/{id} is not valid JSON."
+            ) from None
+        return validate(Conversation, _required(data, "mapping", url), url), body
 
     async def search_conversations(self, query: str, cursor: str | None = None) -> SearchPage:
         """``GET /conversations/search``: the server's full-text search, one page at a time.
@@ -323,7 +355,9 @@ class BackendClient:
         # Imported here so `import tui.api` does not pay for httpx_sse or the parser.
         from httpx_sse import aconnect_sse
 
+        from tui.api._httpx import httpx
         from tui.api.stream import StreamParser
+        from tui.api.transport import where
 
         url = self._backend("conversation")
         parser = StreamParser()
@@ -437,6 +471,8 @@ def _required(data: Any, field: str, url: str) -> Any:
     """
     if isinstance(data, dict) and field in data:
         return data
+    from tui.api._httpx import httpx
+
     said = _said(data) if isinstance(data, dict) else ""
     where = httpx.URL(url).path
     raise MalformedResponseError(
@@ -460,3 +496,18 @@ def _segment(value: str) -> str:
     if not value or not value.strip():
         raise ValueError("a conversation id is required")
     return quote(value.strip(), safe="")
+
+
+# The transport's helpers, imported with it on first use (see the module's docstring).
+
+
+def validate(model: type[ModelT], data: Any, url: str) -> ModelT:
+    from tui.api.transport import validate as checked
+
+    return checked(model, data, url)
+
+
+def require_dict(data: Any, url: str) -> dict[str, Any]:
+    from tui.api.transport import require_dict as checked
+
+    return checked(data, url)

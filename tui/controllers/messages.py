@@ -278,6 +278,14 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class OfflineChanged:
+    """The app went offline (reading from the local copy only) or came back online."""
+
+    offline: bool
+    """True while the server is not used: unreachable at start, or ``--offline``."""
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorNotice:
     """Something failed: say what, in plain words (a refused token means signing in again)."""
 
@@ -336,6 +344,7 @@ ControllerMessage: TypeAlias = (
     | Notice
     | ErrorNotice
     | Copied
+    | OfflineChanged
     | AccountLoaded
 )
 """Any of the messages above."""

@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import TypeGuard
 
 from tui.api.client import BackendClient
-from tui.api.errors import ApiError, AuthError, NotFoundError
-from tui.api.models import Conversation, ConversationItem
+from tui.api.errors import ApiError, AuthError, NetworkError, NotFoundError
+from tui.api.models import Conversation, ConversationItem, ConversationPage
 from tui.controllers.host import Host
+from tui.controllers.list_source import OFFLINE, ListSource
+from tui.controllers.local_copy import LocalCopy
 from tui.controllers.messages import (
     BranchSwitched,
     ConversationClosed,
@@ -40,6 +42,8 @@ UNTITLED = "New chat"
 """The server's title for a conversation nobody has named yet."""
 NO_TARGET = "Select a conversation first."
 """Said when a tidy key is pressed with no conversation selected or open."""
+STALE_COPY = "Showing your local copy: the server could not be reached to check for changes."
+"""Said when a stored conversation is shown and its refresh could not reach the server."""
 
 _Call = Callable[[str], Awaitable[object]]
 
@@ -48,11 +52,22 @@ def _nothing() -> None:
     return None
 
 
+def _never() -> bool:
+    return False
+
+
 class History:
     """The controller behind the sidebar and the transcript (reading side)."""
 
     def __init__(
-        self, host: Host, client: BackendClient, *, page_size: int, now: Callable[[], datetime]
+        self,
+        host: Host,
+        client: BackendClient,
+        *,
+        page_size: int,
+        now: Callable[[], datetime],
+        copy: LocalCopy | None = None,
+        offline: bool = False,
     ) -> None:
         self.host = host
         self.client = client
@@ -71,6 +86,9 @@ class History:
         """True once the client has a token: list pages are fetched only then."""
         self.on_session_change: Callable[[], None] = _nothing
         """Called whenever another conversation (or none) is shown: the chat keeps drafts."""
+        self.reply_active: Callable[[], bool] = _never
+        """Whether a reply is streaming or being synced: a stored copy is not redrawn under it
+        (the reply's own reload shows the server's copy)."""
         self.pane_version = 0
         """Counts what the pane showed whole (a conversation, none, a new chat): a live reply
         shown under an older one is gone from the screen."""
@@ -78,6 +96,19 @@ class History:
         """Titles of the conversations listed, as the server (or the last rename) has them."""
         self._open_after_sign_in: str | None = None
         """A conversation whose opening a 401 stopped: opened once the user signs in again."""
+        self.copy = copy if copy is not None else LocalCopy(None)
+        """The local store: read first, kept up to date with what the user opens and changes."""
+        self.source = ListSource(host, client, self.copy, offline=offline, rows=self._rows)
+        """List pages from the server or the copy, and whether the app is offline."""
+
+    @property
+    def offline(self) -> bool:
+        """True while the app reads only the local copy (``--offline``, or unreachable)."""
+        return self.source.offline
+
+    def needs_server(self, doing: str) -> bool:
+        """True (and said plainly) when ``doing`` is refused because the app is offline."""
+        return self.source.needs_server(doing)
 
     @property
     def open_id(self) -> str | None:
@@ -90,6 +121,10 @@ class History:
         self.ready = True
         self.host.post(ListRestarted(self.archived))
 
+    def stored_first_page(self) -> ConversationPage | None:
+        """The local copy's first page, read at once: what the first frame shows."""
+        return self.source.stored_first_page(self.page_size, self.archived)
+
     def load_page(self, offset: int, archived: bool) -> None:
         if not self.ready:
             # Not signed in yet: the list asks again once we are (reload_list).
@@ -98,14 +133,11 @@ class History:
 
         async def fetch() -> None:
             try:
-                page = await self.client.conversations(
-                    offset=offset, limit=self.page_size, is_archived=archived or None
-                )
+                page = await self.source.page(offset, self.page_size, archived)
             except ApiError as error:
                 self.host.post(ListPageFailed())
                 self.host.post(ErrorNotice("Loading conversations", error))
                 return
-            self._listed(page.items)
             self.host.post(ListPageLoaded(page, archived))
 
         self.host.run(fetch(), group="list-page", exclusive=True)
@@ -117,14 +149,11 @@ class History:
             position = offset
             while True:
                 try:
-                    page = await self.client.conversations(
-                        offset=position, limit=MAX_PAGE, is_archived=archived or None
-                    )
+                    page = await self.source.page(position, MAX_PAGE, archived)
                 except ApiError as error:
                     self.host.post(ListPageFailed())
                     self.host.post(ErrorNotice("Loading every conversation", error))
                     return
-                self._listed(page.items)
                 self.host.post(ListPageLoaded(page, archived, loading_all=True))
                 position += len(page.items)
                 if not page.items or (page.total is not None and position >= page.total):
@@ -133,9 +162,13 @@ class History:
 
         self.host.run(fetch_all(), group="list-page", exclusive=True)
 
-    def _listed(self, items: list[ConversationItem]) -> None:
+    def _rows(self, items: list[ConversationItem], from_server: bool) -> None:
+        """Remember the titles of a page's rows (the server's replace the copy's)."""
         for item in items:
-            self._titles[item.id] = item.title
+            if from_server:
+                self._titles[item.id] = item.title
+            else:
+                self._titles.setdefault(item.id, item.title)
 
     def toggle_archived(self) -> None:
         self.archived = not self.archived
@@ -152,14 +185,41 @@ class History:
     def refresh(self) -> None:
         self.reload_list()
         if self.session is not None:
-            self.open(self.session.id, keep_branch=True)
+            self.open(self.session.id, keep_branch=True, from_server=True)
 
     # -- opening and branches ----------------------------------------------------------------
 
-    def open(self, conversation_id: str, *, keep_branch: bool = True) -> None:
+    def open(
+        self, conversation_id: str, *, keep_branch: bool = True, from_server: bool = False
+    ) -> None:
+        """Show the stored copy at once, then the server's when the list says it is newer.
+
+        ``from_server``: ask the server whatever the list says (ctrl+r). Offline, only the
+        copy is read.
+        """
+
         async def fetch() -> None:
+            stored = await self.copy.conversation(conversation_id)
+            if stored is not None:
+                self.show(stored.conversation, keep_branch=keep_branch)
+            if self.offline:
+                if stored is None:
+                    self.host.post(
+                        Notice(
+                            f"“{clean_line(self.title_of(conversation_id), limit=60)}” is not "
+                            f"in your local copy: opening it {OFFLINE}.",
+                            severity="warning",
+                        )
+                    )
+                return
+            if (
+                stored is not None
+                and not from_server
+                and not self.source.listed_newer(stored.conversation)
+            ):
+                return
             try:
-                conversation = await self.client.conversation(conversation_id)
+                conversation, raw = await self.client.conversation_and_bytes(conversation_id)
             except NotFoundError:
                 # Say what happened and drop the row: the list no longer offers a dead end.
                 gone = NotFoundError("Not found (deleted elsewhere?): removed from the list.")
@@ -169,11 +229,51 @@ class History:
             except ApiError as error:
                 if isinstance(error, AuthError):
                     self._open_after_sign_in = conversation_id
+                elif isinstance(error, NetworkError) and stored is not None:
+                    # The stored copy is on screen: say quietly that it may not be the newest.
+                    self.host.post(Notice(STALE_COPY, severity="warning"))
+                    return
                 self.host.post(ErrorNotice("Opening the conversation", error))
                 return
-            self.show(conversation, keep_branch=keep_branch)
+            self.source.reached = True
+            self.source.keep(
+                self.copy.save_conversation(raw, self.source.listed_time(conversation_id))
+            )
+            self.source.seen(conversation)
+            if stored is None:
+                self.show(conversation, keep_branch=keep_branch)
+            elif stored.raw != raw and self.open_id == conversation_id and not self.reply_active():
+                self._refresh_shown(conversation)
 
         self.host.run(fetch(), group="open", exclusive=True)
+
+    def _refresh_shown(self, conversation: Conversation) -> None:
+        """The server's newer copy of the open conversation: redraw only what changed, on the
+        branch the reader is on, the messages above the first change left where they are."""
+        old = self.session
+        session = self.session_for(conversation, keep_branch=True)
+        if old is None:
+            self.show_session(session)
+            return
+        same = 0
+        for before, after in zip(old.messages, session.messages, strict=False):
+            if before != after:
+                break
+            same += 1
+        if same == len(old.messages) == len(session.messages) and old.title == session.title:
+            self.session = session  # nothing the reader sees changed
+            return
+        self.show_session(session, keep_from=same)
+
+    async def fetch_and_keep(self, conversation_id: str, *, keep: bool = True) -> Conversation:
+        """``GET`` a conversation (after a reply) and, unless ``keep`` is False (a temporary
+        chat), put the server's copy in the local store in the background."""
+        conversation, raw = await self.client.conversation_and_bytes(conversation_id)
+        self.source.reached = True
+        if keep:
+            self.source.keep(self.copy.save_conversation(raw))
+            self.source.seen(conversation)
+        return conversation
 
     def show(
         self,
@@ -289,7 +389,7 @@ class History:
         """Rename at once, then on the server; put ``old_title`` back if the server refuses."""
         # The dialog shows the title cleaned of control characters: enter on it unchanged is
         # not a rename.
-        if new_title in (old_title, clean_line(old_title)):
+        if new_title in (old_title, clean_line(old_title)) or self.needs_server("Renaming"):
             return
         self._set_title_everywhere(conversation_id, new_title)
 
@@ -300,6 +400,7 @@ class History:
                 self._set_title_everywhere(conversation_id, old_title)
                 self.host.post(ErrorNotice("Rename undone", error))
                 return
+            self.source.keep(self.copy.renamed(conversation_id, new_title))
             self.host.post(Notice(f"Renamed to “{clean_line(new_title, limit=60)}”."))
 
         self.host.run(patch(), group="tidy")
@@ -313,11 +414,13 @@ class History:
 
     def delete(self, conversation_id: str) -> None:
         """Delete (the user said yes): the row goes at once, and comes back if refused."""
+        if self.needs_server("Deleting"):
+            return
         self._remove(conversation_id, "Delete", self.client.delete_conversation)
 
     def archive(self, conversation_id: str | None) -> None:
         """Archive (or, in the archived list, unarchive) at once; undone if refused."""
-        if not self.has_target(conversation_id):
+        if not self.has_target(conversation_id) or self.needs_server("Archiving"):
             return
         archive = not self.archived
 
@@ -342,6 +445,10 @@ class History:
                 self.host.post(ConversationRestored(conversation_id))
                 self.host.post(ErrorNotice(f"{verb} undone", error))
                 return
+            if verb == "Delete":
+                self.source.keep(self.copy.removed(conversation_id))
+            else:
+                self.source.keep(self.copy.archived(conversation_id, verb == "Archive"))
             session = self.session
             if session is not None and session.id == conversation_id:
                 if verb == "Delete":
@@ -358,7 +465,7 @@ class History:
 
     def generate_title(self, conversation_id: str | None) -> None:
         """Ask the server for a title; it never replaces a title the user set."""
-        if not self.has_target(conversation_id):
+        if not self.has_target(conversation_id) or self.needs_server("Generating a title"):
             return
         title = self.known_title(conversation_id)
         if title and title.strip() and title != UNTITLED:
@@ -379,6 +486,7 @@ class History:
                 return
             if result.title:
                 self._set_title_everywhere(conversation_id, result.title)
+                self.source.keep(self.copy.renamed(conversation_id, result.title))
                 self.host.post(Notice(f"Titled “{clean_line(result.title, limit=60)}”."))
             else:
                 self.host.post(Notice(clean_line(result.message or "No title.", limit=200)))

@@ -301,7 +301,8 @@ class ReplyRun:
         history, request, outcome = self.history, self.request, self.outcome
         cid = outcome.conversation_id or ""
         try:
-            conversation = await self.client.conversation(cid)
+            # The server's copy also goes into the local store (not a temporary chat's).
+            conversation = await history.fetch_and_keep(cid, keep=not request.temporary)
         except ApiError as error:
             self.unsynced = True
             return error

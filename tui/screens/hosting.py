@@ -27,6 +27,8 @@ from tui.controllers import messages as m
 from tui.controllers.account_loader import AccountLoader
 from tui.controllers.chat import Chat
 from tui.controllers.export_files import Exporter
+from tui.controllers.list_merge import cursor_after
+from tui.controllers.local_copy import LocalCopy
 from tui.controllers.marked import MarkedActions
 from tui.controllers.reading import History
 from tui.controllers.sharing import Sharing
@@ -43,6 +45,9 @@ FRAME_WAIT = 0.5
 
 EDITING_TITLE = "Editing a prompt: enter sends it as a new branch"
 """The composer's border title while a prompt is edited into a new branch."""
+
+OFFLINE_MARK = "offline"
+"""Shown, dim, at the start of the title bar while the app reads only the local copy."""
 
 
 _COUNT_PART = re.compile(r"\d[\d,]* messages?")
@@ -80,6 +85,11 @@ class AppContext(Protocol):
         ...
 
     @property
+    def local_copy(self) -> LocalCopy:
+        """The local store of this backend (``store`` None when there is no usable copy)."""
+        ...
+
+    @property
     def cursor_blink(self) -> bool:
         """Whether the composer's cursor blinks (not in snapshots)."""
         ...
@@ -110,15 +120,27 @@ class ControllerScreen(Screen[None]):
         """The conversation's title and detail, as the controller last set them."""
         self._where = ""
         """Where the focused message is ("message 12 of 40 · branch 2/3"), or empty."""
+        self._offline = context.settings.offline
+        """Whether the title bar says "offline" (the app reads only the local copy)."""
         self.context = context
         """The app's parts the screen and its controllers use."""
         client = context.client
-        self.history = History(self, client, page_size=context.settings.page_size, now=context.now)
+        self.history = History(
+            self,
+            client,
+            page_size=context.settings.page_size,
+            now=context.now,
+            copy=context.local_copy,
+            offline=context.settings.offline,
+        )
         """Reading and tidying: list paging, opening, branches, rename, delete, archive."""
         self.chat = Chat(
             self, client, self.history, now=context.now, preferred_model=context.preferred_model
         )
         """Writing: send, stream, stop, regenerate, edit, continue."""
+        self.history.reply_active = lambda: (
+            self.chat.run is not None and (self.chat.run.phase != "done")
+        )
         self.exporter = Exporter(self, client)
         """Writes the export the export dialog asks for, or several conversations at once."""
         self.marked = MarkedActions(self, client, self.history)
@@ -165,6 +187,7 @@ class ControllerScreen(Screen[None]):
             m.ReplyKept: self._reply_kept,
             m.Notice: self._notice,
             m.ErrorNotice: lambda msg: self.context.report_error(msg.error, msg.doing),
+            m.OfflineChanged: self._offline_changed,
             m.AccountLoaded: self._account_loaded,
             m.Copied: self._copied,
         }
@@ -175,6 +198,8 @@ class ControllerScreen(Screen[None]):
 
     def post(self, message: m.ControllerMessage) -> None:
         """Show ``message`` now (synchronously: a stream chunk costs a dict lookup and a call)."""
+        if self.app.return_code is not None:
+            return  # the app is closing: its widgets may be gone already, nothing is shown
         handler = self._handlers.get(type(message))
         if handler is not None:
             handler(message)
@@ -232,21 +257,44 @@ class ControllerScreen(Screen[None]):
         title, detail = self._title_parts
         detail = title_detail(self._where, detail)
         bar = self.query_one("#chat-title", Static)
+        # First on the line, so a long title never pushes it out of sight.
+        mark = Content(OFFLINE_MARK).stylize("dim italic") + Content("  ")
         if title is None:
-            bar.update(Content("backchat").stylize("bold"))
+            text = Content("backchat").stylize("bold")
+            bar.update(mark + text if self._offline else text)
             bar.set_class(True, "-empty")
             return
         bar.set_class(False, "-empty")
         text = Content(clean_line(title, limit=200)).stylize("bold")
         if detail:
             text = text + Content("  ") + Content(clean_line(detail)).stylize("dim")
-        bar.update(text)
+        bar.update(mark + text if self._offline else text)
+
+    def _offline_changed(self, message: m.OfflineChanged) -> None:
+        self._offline = message.offline
+        self._show_title()
+        if not message.offline:
+            # Not asked for while offline: the picker needs them for the next new chat.
+            self.chat.load_models()
 
     # -- the list ----------------------------------------------------------------------------
 
     def _page_loaded(self, message: m.ListPageLoaded) -> None:
         sidebar = self.sidebar
-        sidebar.add_page(message.page, archived=message.archived)
+        if (
+            message.page.offset == 0
+            and sidebar.loaded
+            and message.archived == sidebar.shown_archived
+        ):
+            # A first page replaces the rows shown (the stored list at start, or a refresh):
+            # the cursor stays on its conversation, or the nearest one still listed.
+            old_ids, cursor = sidebar.visible_ids, sidebar.highlighted_id
+            sidebar.add_page(message.page, archived=message.archived)
+            target = cursor_after(old_ids, cursor, sidebar.visible_ids)
+            if target is not None and target != sidebar.highlighted_id:
+                sidebar.select_id(target)
+        else:
+            sidebar.add_page(message.page, archived=message.archived)
         if message.loading_all:
             sidebar.set_progress(sidebar.loaded, message.page.total)
 

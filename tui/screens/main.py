@@ -180,8 +180,14 @@ class MainScreen(ControllerScreen):
         """Opens search hits at their message; n / N step through them."""
 
     def compose(self) -> ComposeResult:
+        sidebar = Sidebar(now=self.context.now, id="sidebar")
+        stored = self.history.stored_first_page()
+        if stored is not None:
+            # The local copy's list is in the first frame; the server's first page then takes
+            # its place, the cursor kept on its conversation (hosting.py, _page_loaded).
+            sidebar.add_page(stored)
         with Horizontal(id="body"):
-            yield Sidebar(now=self.context.now, id="sidebar")
+            yield sidebar
             with Vertical(id="chat"):
                 yield Static(id="chat-title")
                 yield Transcript(now=self.context.now, id="transcript")
@@ -196,7 +202,9 @@ class MainScreen(ControllerScreen):
         self.set_title(None)  # the list has the focus already (AUTO_FOCUS)
         self.slow = watch_requests(self)
         """Says when the server is slow; escape stops waiting (see tui/screens/slow_watch.py)."""
-        self.context.begin()
+        # After the first frame: it shows the stored list, and the first request imports httpx
+        # (bench/app_startup_store.py measures the frame).
+        self.call_after_refresh(self.context.begin)
 
     # -- parts -------------------------------------------------------------------------------
 
@@ -219,7 +227,8 @@ class MainScreen(ControllerScreen):
         """
         if self.history.ready:
             self.history.resume()
-            self.chat.load_models()
+            if not self.history.offline:
+                self.chat.load_models()
         else:
             # The model list serves only the picker and new chats: it is asked for once the
             # list's first page has come (or failed), so the two requests do not compete on
@@ -236,8 +245,11 @@ class MainScreen(ControllerScreen):
     # -- search and find ---------------------------------------------------------------------
 
     def search_store(self) -> Store | None:
-        """The local copy ctrl+f searches (see :meth:`SearchJump.store`)."""
-        return self.search_jump.store()
+        """The local copy ctrl+f searches: the one the app reads through and fills (the app's
+        ``local_copy``); when that could not be opened, :meth:`SearchJump.store` tries again
+        and the search dialog says what is wrong with it."""
+        store = self.context.local_copy.store
+        return store if store is not None else self.search_jump.store()
 
     def on_unmount(self) -> None:
         self.search_jump.close()
@@ -285,7 +297,8 @@ class MainScreen(ControllerScreen):
             return
         if self._models_after_page:
             self._models_after_page = False
-            self.chat.load_models()
+            if not self.history.offline:
+                self.chat.load_models()
             # Start-up is over: its heap is set aside from full collections, which would
             # otherwise walk it all again whenever a conversation opens (settle_heap).
             self.call_after_refresh(settle_heap)
@@ -384,7 +397,9 @@ class MainScreen(ControllerScreen):
 
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
-        self.chat.send_prompt(event.text)
+        # Offline, the prompt stays in the composer: nothing typed is lost.
+        if not self.history.needs_server("Sending"):
+            self.chat.send_prompt(event.text)
 
     @on(Composer.Refused)
     def _refused(self) -> None:
@@ -398,7 +413,7 @@ class MainScreen(ControllerScreen):
 
     def action_rename(self) -> None:
         conversation_id = self._target_id()
-        if not self.history.has_target(conversation_id):
+        if not self.history.has_target(conversation_id) or self.history.needs_server("Renaming"):
             return
         from tui.screens.rename import RenameScreen
 
@@ -416,7 +431,7 @@ class MainScreen(ControllerScreen):
             self._delete_marked(marked)
             return
         conversation_id = self._target_id()
-        if not self.history.has_target(conversation_id):
+        if not self.history.has_target(conversation_id) or self.history.needs_server("Deleting"):
             return
         from tui.screens.confirm import ConfirmScreen
 
@@ -515,12 +530,15 @@ class MainScreen(ControllerScreen):
             self.sharing.copy_web_link(conversation_id)
 
     def action_share(self) -> None:
-        self.sharing.share(self.history.session)
+        if not self.history.needs_server("Sharing"):
+            self.sharing.share(self.history.session)
 
     def action_refresh(self) -> None:
         self.history.refresh()
 
     def action_new_chat(self) -> None:
+        if self.history.needs_server("A new chat"):
+            return
         from tui.screens.model_picker import ModelChoice, ModelPickerScreen
 
         def chosen(choice: ModelChoice | None) -> None:
@@ -550,13 +568,16 @@ class MainScreen(ControllerScreen):
             self.chat.stop()
 
     def action_regenerate(self) -> None:
-        self.chat.regenerate()
+        if not self.history.needs_server("Regenerating"):
+            self.chat.regenerate()
 
     def action_edit(self) -> None:
-        self.chat.edit(self.transcript.focused_message)
+        if not self.history.needs_server("Editing a prompt"):
+            self.chat.edit(self.transcript.focused_message)
 
     def action_continue(self) -> None:
-        self.chat.continue_reply()
+        if not self.history.needs_server("Continuing a reply"):
+            self.chat.continue_reply()
 
     def _marked_ids(self) -> list[str]:
         """The marked conversations, while the sidebar has the focus (else none)."""
