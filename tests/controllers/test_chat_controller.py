@@ -127,8 +127,14 @@ async def test_a_new_chat_is_saved_titled_and_keeps_its_draft_key(
     assert record is not None
     assert record.title
     assert record.title != "New chat"
-    (touched,) = host.of(m.ConversationTouched)
+    # Listed as soon as the server named it (replying), then titled when the reply is in.
+    listed, touched = host.of(m.ConversationTouched)
+    assert (listed.item.id, listed.item.title) == (conversation_id, "New chat")
     assert (touched.item.id, touched.item.title) == (conversation_id, record.title)
+    assert host.of(m.Replying) == [
+        m.Replying(conversation_id, True),
+        m.Replying(conversation_id, False),
+    ]
     shown = host.of(m.ConversationShown)[-1]
     assert shown.keep_from is None
     assert shown.session.title == record.title
@@ -175,8 +181,10 @@ async def test_a_refused_prompt_goes_back_into_the_composer(
     send(host, chat, "A very long prompt")
     await host.settled()
     (started,) = host.of(m.ReplyStarted)
-    dropped, given_back, notice = host.messages[-3:]
+    shown = [message for message in host.messages if not isinstance(message, m.Replying)]
+    dropped, given_back, notice = shown[-3:]
     assert dropped == m.ReplyDropped(started.reply_id, len(thread), thread, clear=False)
+    assert host.messages[-1] == m.Replying(history.session.id, False)  # the row says no more
     assert given_back == m.DraftShown("A very long prompt", cursor_at_end=True)
     assert isinstance(notice, m.ErrorNotice)
     assert isinstance(notice.error, TooLongError)

@@ -38,6 +38,9 @@ UNTITLED = "New chat"
 MIN_TITLE_CELLS = 6
 """Below this many cells for the title, the time is dropped so the title stays readable."""
 
+REPLYING = "replying…"
+"""Shown in place of the time while a reply streams into the conversation."""
+
 TIME_CELLS = 6
 """The time column's width: "Oct 31", "3m" and "Nov 1" all take it, so titles end in one column
 (only "yesterday" and a date with a year take more)."""
@@ -55,6 +58,8 @@ class ConversationRow(Visual):
         """The title, already cleaned of control sequences; empty if it has none."""
         self.update_time = update_time
         """When the conversation last changed."""
+        self.replying = False
+        """A reply streams into this conversation: the row says so in place of the time."""
         self._clock = clock
 
     @classmethod
@@ -78,6 +83,13 @@ class ConversationRow(Visual):
             if self.title
             else Content.styled(UNTITLED, ".conversation-list--untitled")
         )
+        if self.replying:
+            line = Content.assemble(
+                title.truncate(max(0, width - cell_len(REPLYING) - 1), ellipsis=True, pad=True),
+                " ",
+                (REPLYING, ".conversation-list--replying"),
+            )
+            return line.truncate(width, pad=True).render_strips(width, 1, style, options)
         when = relative_time(self.update_time, self._clock())
         if when:
             # Left-aligned in a fixed column, so month names line up and titles end together.
@@ -136,6 +148,7 @@ class ConversationList(OptionList):
         *OptionList.COMPONENT_CLASSES,
         "conversation-list--time",
         "conversation-list--untitled",
+        "conversation-list--replying",
     }
     """The relative time at the end of a row, and the placeholder of an untitled row."""
 
@@ -146,6 +159,7 @@ class ConversationList(OptionList):
         max-height: 100%;
         & > .conversation-list--time { text-style: dim; }
         & > .conversation-list--untitled { text-style: dim italic; }
+        & > .conversation-list--replying { color: $warning; text-style: italic; }
     }
     """
     """Fixed sizes. An ``auto`` height (OptionList's default) would measure all 10,000 rows on
@@ -168,6 +182,8 @@ class ConversationList(OptionList):
         self._folded: dict[str, str] = {}
         self._needle = ""
         self._drawn_width = 0
+        self._replying: set[str] = set()
+        """Conversations a reply streams into (their rows say so, however often remade)."""
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -290,6 +306,17 @@ class ConversationList(OptionList):
             return False
         return self.insert_row(0, item)
 
+    def set_replying(self, conversation_id: str, replying: bool) -> None:
+        """Say on a conversation's row that a reply streams into it, or no longer."""
+        if replying:
+            self._replying.add(conversation_id)
+        else:
+            self._replying.discard(conversation_id)
+        option = self._entries.get(conversation_id)
+        if option is not None and isinstance(option.prompt, ConversationRow):
+            option.prompt.replying = replying
+            self.redraw_rows()
+
     def redraw_rows(self) -> None:
         """Draw the visible rows again, so their relative times move on."""
         # Textual 8.2.8: OptionList caches each drawn row by (option, style, padding) and only
@@ -324,7 +351,9 @@ class ConversationList(OptionList):
         return not self._needle or self._needle in self._folded[conversation_id]
 
     def _remember(self, item: ConversationItem) -> Option:
-        option = Option(ConversationRow.for_item(item, self._clock), id=item.id)
+        row = ConversationRow.for_item(item, self._clock)
+        row.replying = item.id in self._replying
+        option = Option(row, id=item.id)
         self._items[item.id] = item
         self._entries[item.id] = option
         self._folded[item.id] = clean_line(item.title).casefold()
@@ -334,6 +363,7 @@ class ConversationList(OptionList):
         self._items[item.id] = item
         self._folded[item.id] = clean_line(item.title).casefold()
         row = ConversationRow.for_item(item, self._clock)
+        row.replying = item.id in self._replying
         if self.index_of(item.id) is not None:
             # A shown row stays shown even if its new title no longer matches the filter: the
             # reader sees the change they made.
