@@ -299,3 +299,45 @@ async def test_the_models_are_loaded_for_the_picker(
     (loaded,) = host.of(m.ModelsLoaded)
     assert list(loaded.models) == chat.models == chat.picker_models()
     assert chat.default_model() == chat.models[0][0]
+
+
+async def test_the_reply_stays_with_its_chat_when_another_is_opened(
+    demo: DemoServer, host: RecordingHost, history: History, chat: Chat
+) -> None:
+    gate = demo.state.gate
+    gate.hold(allow=20)
+    first = await open_listed(demo, host, history)
+    send(host, chat, "Write it all #long")
+    assert await asyncio.to_thread(gate.wait_blocked, 30.0)
+    assert chat.replying_here
+    run = chat.run
+    assert run is not None
+    assert host.of(m.Replying) == [m.Replying(first, True)]
+
+    # Another conversation: the reply goes off screen, not stopped; escape leaves it alone.
+    other = demo.state.listing(archived=False)[3].id
+    history.open(other)
+    away = await host.posted(m.ReplyAway)
+    assert away == m.ReplyAway(run.reply_id)
+    assert chat.streaming
+    assert not chat.replying_here
+    assert not chat.can_stop()
+    chat.stop()
+    gate.allow(20)
+    assert await asyncio.to_thread(gate.wait_blocked, 30.0)
+    assert chat.streaming
+
+    # Back: shown again with all that arrived, under the thread as it was when sent.
+    host.clear()
+    history.open(first)
+    shown = await host.posted(m.ReplyStarted)
+    assert shown.reply_id == run.reply_id
+    assert shown.initial_text == run.received_text
+    assert len(shown.initial_text) > 0
+    assert shown.prompt is not None
+    assert shown.prompt.text == "Write it all #long"
+    assert chat.replying_here
+    gate.open()
+    await host.settled()
+    assert host.of(m.Replying)[-1] == m.Replying(first, False)
+    assert host.of(m.ReplyReplaced) == [m.ReplyReplaced(run.reply_id)]
