@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Region, Size
@@ -288,29 +287,6 @@ class MessageWindow(VerticalScroll):
             self.scroll_to_widget(view, animate=False, top=top, immediate=True)
         else:
             self.scroll_to_region(region, animate=False, top=top, immediate=True)
-
-    PAGE_SCROLL_SECONDS: ClassVar[float] = 0.2
-    """How long PageUp / PageDown take to scroll their page."""
-
-    def action_page_down(self) -> None:
-        """Scroll a page down, quickly (see :meth:`action_page_up`)."""
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_page_down(duration=self.PAGE_SCROLL_SECONDS)
-
-    def action_page_up(self) -> None:
-        """Scroll a page up, quickly.
-
-        Textual (8.2.8) animates a page over about 0.7 s, and every frame of it repaints the
-        whole pane: while a reply streams, a few page presses kept the app busy
-        (bench/app_stream.py). A jump is no better: its one frame renders a whole page of
-        lines not drawn before, so the screen changed later than with an animation's first,
-        small step (bench/key_latency.py). A short animation keeps that first step and draws
-        a fraction of the frames.
-        """
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_page_up(duration=self.PAGE_SCROLL_SECONDS)
 
     def is_at_bottom(self) -> bool:
         """True when the view is within :data:`FOLLOW_MARGIN` lines of the bottom."""
