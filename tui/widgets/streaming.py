@@ -125,8 +125,8 @@ class StreamingReply(Vertical):
     """Seconds between renders while text is arriving (deltas in between are coalesced).
 
     Each render grows the reply, which scrolls the whole pane up a line or more: Textual lays
-    out and repaints the pane, whatever the renderer costs. 20 a second reads as smooth and,
-    against 30, takes a third off that (bench/app_stream.py, ``app_cpu_percent``)."""
+    out and repaints the pane, whatever the renderer costs. 20 a second reads as smooth and
+    makes a third fewer of those frames than 30 (bench/app_stream.py: ``app_cpu_percent``)."""
 
     FREEZE_AT: ClassVar[int] = 600
     """Cut finished blocks off the tail once it holds this many characters."""
