@@ -18,7 +18,8 @@ chunks, one every 20 ms (``demo.config.pace``), in each wire format. Measured wh
 - ``settled_ms``: from the last text chunk until the frame after the server's copy of the reply
   (re-fetched, as reopening would show it) replaced the live one;
 - ``cpu_s``: CPU time of the process (the demo server's thread included) and ``app_cpu_s``, of
-  the app's event-loop thread alone, during the stream;
+  the app's event-loop thread alone, during the stream; ``app_cpu_percent``: that as a share of
+  one core over the stream's wall time (target: under 30%);
 - ``live_identical``: the live reply's final lines equal the whole text rendered at once;
   ``final_identical``: the transcript's final message renders the same lines, styles
   included, as a fresh render of the whole reply at the same width; ``swap_identical``: the
@@ -63,6 +64,7 @@ TARGETS = {
     "final_render_ms": 100.0,
     "settle_lag_max_ms": 100.0,
     "settled_ms": 150.0,
+    "app_cpu_percent": 30.0,
 }
 
 
@@ -259,6 +261,7 @@ async def run_wire(demo: DemoServer, state_dir: Path, wire: str) -> dict[str, An
             "settled_ms": round((times["shown_drawn"] - times["last_chunk"]) * 1000, 1),
             "cpu_s": round(cpu, 2),
             "app_cpu_s": round(app_cpu, 2),
+            "app_cpu_percent": round(100 * app_cpu / wall, 1),
             "wall_s": round(wall, 2),
             "final_text_matches": last.message.text == full,
             "live_identical": marks.live_lines == whole,
@@ -284,6 +287,7 @@ async def run(wires: list[str]) -> dict[str, Any]:
             "settle_lag_max": result["settle_lag_ms"].get("max", 0.0)
             < TARGETS["settle_lag_max_ms"],
             "settled": result["settled_ms"] < TARGETS["settled_ms"],
+            "app_cpu": result["app_cpu_percent"] < TARGETS["app_cpu_percent"],
         }
         for result in results
     }

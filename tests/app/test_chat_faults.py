@@ -118,8 +118,11 @@ async def test_error_in_stream_keeps_the_prompt_and_retry_regenerates(
         assert reply.status == "interrupted"
         assert "g retries" in screenshot_text(app)
 
+        sent = len(sends(demo))
         app.main.transcript.focus()
         await pilot.press("g")
+        # As for continue above: wait for the request, not only for the app to be idle.
+        await wait_for(pilot, lambda: len(sends(demo)) > sent, "the regenerate request")
         await settled(pilot)
         body = sends(demo)[-1]
         assert body["action"] == "variant"

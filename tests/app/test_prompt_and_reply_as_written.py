@@ -73,6 +73,8 @@ async def test_prompt_verbatim_and_every_word_of_the_reply_streamed_and_opened(
         demo.config.pace = 0.02  # the reply is laid out and painted while it streams
         await send(pilot, PROMPT)
         prompt_view = [view for view in views(app) if view.message.role == "user"][-1]
+        # Read once laid out: on a loaded machine the key can be handled before the layout.
+        await wait_for(pilot, lambda: prompt_view.content_size.width > 0, "the prompt's layout")
         body = prompt_view.render().plain.split("\n")[1:]
         assert [line.rstrip() for line in body] == PROMPT.split("\n")
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.app.pilot_helpers import (
+    LONG,
     SHOWCASE,
     focus_message,
     idle,
     listing,
     main,
+    open_row,
     running,
+    started,
     title_bar,
 )
 from tui.app import BackchatApp
@@ -79,3 +82,28 @@ async def test_shift_tab_from_the_first_message_leaves_the_pane(
         focused = app.focused
         assert focused is not None
         assert transcript not in focused.ancestors_with_self
+
+
+async def test_home_in_a_long_conversation_focuses_the_first_message(
+    app: BackchatApp, demo: DemoServer
+) -> None:
+    # The window is opened again at the top: the newest message, focused until then, goes;
+    # the focus must land on the first message, not on the last one mounted at the top.
+    async with app.run_test(size=(160, 48)) as pilot:  # the size it was seen at
+        await started(pilot)
+        await open_row(pilot, listing(demo)[LONG].id)
+        transcript = main(app).transcript
+        total = len(transcript.messages)
+        assert total > 500
+        await pilot.press("tab")
+        await idle(pilot)
+        assert transcript.focused_message is transcript.messages[-1]
+        await pilot.press("home")
+        await idle(pilot)
+        assert transcript.focused_message is transcript.messages[0]
+        assert transcript.scroll_y == 0
+        assert f"message 1 of {total}" in title_bar(app)
+        await pilot.press("j")
+        await idle(pilot)
+        assert transcript.focused_message is transcript.messages[1]
+        assert f"message 2 of {total}" in title_bar(app)

@@ -127,8 +127,14 @@ async def test_a_new_chat_is_saved_titled_and_keeps_its_draft_key(
     assert record is not None
     assert record.title
     assert record.title != "New chat"
-    (touched,) = host.of(m.ConversationTouched)
+    # Listed as soon as the server named it (replying), then titled when the reply is in.
+    listed, touched = host.of(m.ConversationTouched)
+    assert (listed.item.id, listed.item.title) == (conversation_id, "New chat")
     assert (touched.item.id, touched.item.title) == (conversation_id, record.title)
+    assert host.of(m.Replying) == [
+        m.Replying(conversation_id, True),
+        m.Replying(conversation_id, False),
+    ]
     shown = host.of(m.ConversationShown)[-1]
     assert shown.keep_from is None
     assert shown.session.title == record.title
@@ -175,8 +181,10 @@ async def test_a_refused_prompt_goes_back_into_the_composer(
     send(host, chat, "A very long prompt")
     await host.settled()
     (started,) = host.of(m.ReplyStarted)
-    dropped, given_back, notice = host.messages[-3:]
+    shown = [message for message in host.messages if not isinstance(message, m.Replying)]
+    dropped, given_back, notice = shown[-3:]
     assert dropped == m.ReplyDropped(started.reply_id, len(thread), thread, clear=False)
+    assert host.messages[-1] == m.Replying(history.session.id, False)  # the row says no more
     assert given_back == m.DraftShown("A very long prompt", cursor_at_end=True)
     assert isinstance(notice, m.ErrorNotice)
     assert isinstance(notice.error, TooLongError)
@@ -291,3 +299,45 @@ async def test_the_models_are_loaded_for_the_picker(
     (loaded,) = host.of(m.ModelsLoaded)
     assert list(loaded.models) == chat.models == chat.picker_models()
     assert chat.default_model() == chat.models[0][0]
+
+
+async def test_the_reply_stays_with_its_chat_when_another_is_opened(
+    demo: DemoServer, host: RecordingHost, history: History, chat: Chat
+) -> None:
+    gate = demo.state.gate
+    gate.hold(allow=20)
+    first = await open_listed(demo, host, history)
+    send(host, chat, "Write it all #long")
+    assert await asyncio.to_thread(gate.wait_blocked, 30.0)
+    assert chat.replying_here
+    run = chat.run
+    assert run is not None
+    assert host.of(m.Replying) == [m.Replying(first, True)]
+
+    # Another conversation: the reply goes off screen, not stopped; escape leaves it alone.
+    other = demo.state.listing(archived=False)[3].id
+    history.open(other)
+    away = await host.posted(m.ReplyAway)
+    assert away == m.ReplyAway(run.reply_id)
+    assert chat.streaming
+    assert not chat.replying_here
+    assert not chat.can_stop()
+    chat.stop()
+    gate.allow(20)
+    assert await asyncio.to_thread(gate.wait_blocked, 30.0)
+    assert chat.streaming
+
+    # Back: shown again with all that arrived, under the thread as it was when sent.
+    host.clear()
+    history.open(first)
+    shown = await host.posted(m.ReplyStarted)
+    assert shown.reply_id == run.reply_id
+    assert shown.initial_text == run.received_text
+    assert len(shown.initial_text) > 0
+    assert shown.prompt is not None
+    assert shown.prompt.text == "Write it all #long"
+    assert chat.replying_here
+    gate.open()
+    await host.settled()
+    assert host.of(m.Replying)[-1] == m.Replying(first, False)
+    assert host.of(m.ReplyReplaced) == [m.ReplyReplaced(run.reply_id)]

@@ -1,6 +1,9 @@
 """Writing: send a prompt, stream the reply, stop, regenerate, edit into a branch, continue.
 
 One reply streams at a time (the server answers 429 "only one message at a time" otherwise).
+The reply belongs to its chat: opening another conversation leaves it streaming in the
+background (its list row says "replying…"), and coming back shows it where it is. Sending in
+another chat meanwhile is refused with a notice naming the chat that replies, the prompt kept.
 Nothing the user typed or the model said is lost: a prompt that fails before streaming goes back
 into the composer unchanged; a stopped or broken reply stays on screen, marked, with retry and
 continue offered. Drafts are kept per conversation: the host says what the composer holds
@@ -24,12 +27,13 @@ from tui.controllers.messages import (
     ModelsLoaded,
     NewChatStarted,
     Notice,
-    ReplyStarted,
+    ReplyAway,
 )
 from tui.controllers.reading import History
 from tui.controllers.reply_run import ReplyRun, SendRequest
 from tui.conversation.session import OpenConversation
 from tui.conversation.tree import Block, BlockKind, VisibleMessage
+from tui.text.sanitize import clean_line
 
 NEW_CHAT_KEY = ""
 """The draft key of the unsaved new chat."""
@@ -84,8 +88,29 @@ class Chat:
 
     @property
     def streaming(self) -> bool:
-        """Whether a reply is streaming (what stop stops)."""
+        """Whether a reply is streaming, in whichever chat."""
         return self.run is not None and self.run.phase == "streaming"
+
+    @property
+    def replying_here(self) -> bool:
+        """Whether a reply is streaming in the chat on screen (what escape stops)."""
+        return self.streaming and self.run is not None and self.run.on_screen
+
+    def _busy_elsewhere(self) -> bool:
+        """Whether a reply streams in another chat; if so, say so (nothing is sent)."""
+        if not self.streaming or self.replying_here:
+            return False
+        run = self.run
+        cid = run.conversation_id if run is not None else None
+        title = clean_line(self.history.title_of(cid), limit=60) if cid else "the new chat"
+        self.host.post(
+            Notice(
+                f"Not sent: “{title}” is still replying — one reply at a time. Wait for it, "
+                "or open it and press esc to stop it.",
+                severity="warning",
+            )
+        )
+        return True
 
     # -- models and new chats ----------------------------------------------------------------
 
@@ -130,25 +155,48 @@ class Chat:
         self.host.post(ActionsChanged())  # continue may have become possible (or not)
         session = self.history.session
         key = session.id if session is not None else NEW_CHAT_KEY
-        if key == self.draft_key:
+        if key != self.draft_key:
+            self.drafts[self.draft_key] = self.host.typed_text()
+            self._show_draft(self.drafts.pop(key, ""))
+            self.draft_key = key
+            self._set_editing(None)
+        self._follow_reply()
+
+    def _follow_reply(self) -> None:
+        """The streaming reply stays with its chat: hidden when another conversation is shown,
+        shown again (as far as it has come) when its own is opened again."""
+        run = self.run
+        if run is None or run.phase != "streaming" or run.on_screen:
             return
-        self.drafts[self.draft_key] = self.host.typed_text()
-        self._show_draft(self.drafts.pop(key, ""))
-        self.draft_key = key
-        self._set_editing(None)
+        session = self.history.session
+        if session is not None and session.id == run.conversation_id:
+            run.show(session.messages[: run.request.keep_position])
+        elif run.shown:
+            run.shown = False
+            self.host.post(ReplyAway(run.reply_id))
 
     def _show_draft(self, text: str, *, cursor_at_end: bool = False, focus: bool = False) -> None:
         self.host.post(DraftShown(text, cursor_at_end=cursor_at_end, focus=focus))
 
-    def give_back(self, prompt: str) -> None:
-        """A prompt was not sent: put it back in the composer, unless something was typed."""
+    def give_back(self, prompt: str, *, elsewhere: str | None = None) -> None:
+        """A prompt was not sent: put it back in the composer, unless something was typed.
+
+        ``elsewhere``: the draft key of the prompt's chat, which is no longer on screen; the
+        prompt becomes that chat's draft (unless it has one), shown when it is opened again.
+        """
+        if elsewhere is not None and elsewhere != self.draft_key:
+            if not self.drafts.get(elsewhere, "").strip():
+                self.drafts[elsewhere] = prompt
+            return
         if not self.host.typed_text().strip():
             self._show_draft(prompt, cursor_at_end=True)
 
     # -- sending -----------------------------------------------------------------------------
 
     def send_prompt(self, text: str) -> None:
-        if self.streaming or self._after_sync(lambda: self._send_unchanged(text)):
+        if self._busy_elsewhere() or self.streaming:
+            return  # here, the composer refuses while busy and says why
+        if self._after_sync(lambda: self._send_unchanged(text)):
             return
         session = self.history.session
         editing = self.editing
@@ -194,7 +242,7 @@ class Chat:
         When the branch ends with a prompt that got no reply (an error in the stream), this
         asks for its reply again, as the web app's retry does.
         """
-        if self.streaming or self._after_sync(self.regenerate):
+        if self._busy_elsewhere() or self.streaming or self._after_sync(self.regenerate):
             return
         session = self.history.session
         if session is None or not session.messages:
@@ -225,8 +273,9 @@ class Chat:
         )
 
     def can_stop(self) -> bool:
-        """Whether escape does something: stop a reply, or leave editing a prompt."""
-        return self.streaming or self.editing is not None
+        """Whether escape does something: stop the reply of the chat on screen, or leave
+        editing a prompt."""
+        return self.replying_here or self.editing is not None
 
     def can_continue(self) -> bool:
         """Whether the branch ends with a reply that was cut off, stopped or broke off."""
@@ -238,7 +287,7 @@ class Chat:
 
     def continue_reply(self) -> None:
         """Continue a reply cut at max_tokens (or broken off); shown as one message."""
-        if self.streaming or self._after_sync(self.continue_reply):
+        if self._busy_elsewhere() or self.streaming or self._after_sync(self.continue_reply):
             return
         session = self.history.session
         if session is None or not session.messages:
@@ -279,8 +328,9 @@ class Chat:
         self.host.post(EditingChanged(message is not None))  # escape now leaves editing
 
     def stop(self) -> None:
-        """Stop the streaming reply; the partial reply stays, marked stopped."""
-        if self.streaming and self.worker is not None:
+        """Stop the reply streaming in the chat on screen; the partial reply stays, marked
+        stopped. A reply streaming in another chat goes on."""
+        if self.replying_here and self.worker is not None:
             self.worker.cancel()
         elif self.editing is not None:
             self._set_editing(None)
@@ -352,7 +402,7 @@ class Chat:
         """Show the prompt (if any) and the live reply at once, and stream in the background."""
         self._replies += 1
         session = self.history.session
-        prompt = None
+        prompt: VisibleMessage | None = None
         if shown_prompt is not None:
             prompt = VisibleMessage(
                 node_id=request.message_id or "",
@@ -361,17 +411,8 @@ class Chat:
                 blocks=(Block(BlockKind.MARKDOWN, shown_prompt),),
                 create_time=self.now(),
             )
-        self.host.post(
-            ReplyStarted(
-                reply_id=self._replies,
-                model=request.model,
-                initial_text=request.initial_text,
-                keep_position=request.keep_position,
-                thread=None if session is None else session.messages[: request.keep_position],
-                prompt=prompt,
-            )
-        )
         self.run = ReplyRun(
-            self, self.host, self.client, self.history, request, self._replies, shown_prompt
+            self, self.host, self.client, self.history, request, self._replies, shown_prompt, prompt
         )
+        self.run.show(None if session is None else session.messages[: request.keep_position])
         self.worker = self.host.run(self.run.run(), group="stream", exclusive=True)

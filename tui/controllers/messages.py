@@ -262,6 +262,25 @@ class ReplyKept:
     """The live reply whose text and status are shown again."""
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyAway:
+    """The chat whose reply streams left the screen (another one is shown): the reply goes on
+    in the background; its live view, busy border and stop key leave with it."""
+
+    reply_id: int
+    """The live reply no longer on screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replying:
+    """A conversation's reply started or stopped streaming: its list row says so."""
+
+    conversation_id: str
+    """The conversation whose row changes."""
+    replying: bool
+    """Whether a reply streams into it now."""
+
+
 # -- notices -----------------------------------------------------------------------------------
 
 
@@ -341,6 +360,8 @@ ControllerMessage: TypeAlias = (
     | ReplyDropped
     | ReplyReplaced
     | ReplyKept
+    | ReplyAway
+    | Replying
     | Notice
     | ErrorNotice
     | Copied

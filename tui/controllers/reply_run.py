@@ -10,7 +10,7 @@ typed or the model said lost.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -34,12 +34,15 @@ from tui.controllers.messages import (
     Notice,
     ReplyDropped,
     ReplyEnded,
+    Replying,
     ReplyKept,
     ReplyReplaced,
+    ReplyStarted,
     ReplyStatus,
     ReplyText,
 )
-from tui.controllers.reading import History
+from tui.controllers.reading import UNTITLED, History
+from tui.conversation.tree import VisibleMessage
 from tui.text.sanitize import clean_line
 from tui.text.times import format_duration
 
@@ -93,8 +96,9 @@ class ReplyOwner(Protocol):
         """The latest run: an older one no longer changes what is shown."""
         ...
 
-    def give_back(self, prompt: str) -> None:
-        """The prompt was not sent: put it back in the composer."""
+    def give_back(self, prompt: str, *, elsewhere: str | None = None) -> None:
+        """The prompt was not sent: put it back in the composer, or with ``elsewhere`` (the
+        draft key of its chat, no longer on screen) into that chat's draft."""
         ...
 
     def reply_saved(self) -> None:
@@ -122,6 +126,7 @@ class ReplyRun:
         request: SendRequest,
         reply_id: int,
         shown_prompt: str | None,
+        prompt_message: VisibleMessage | None = None,
     ) -> None:
         self.owner = owner
         self.host = host
@@ -132,6 +137,11 @@ class ReplyRun:
         """Names the live reply in the messages this run posts."""
         self.shown_prompt = shown_prompt
         """The prompt shown at once (None for regenerate / continue): put back on failure."""
+        self.prompt_message = prompt_message
+        """The prompt as shown above the live reply (None for regenerate / continue)."""
+        self.shown = False
+        """Whether the live reply is on screen (see :meth:`show`); the chat hides it when the
+        user opens another conversation, and shows it again when they come back."""
         self.outcome = Outcome(conversation_id=request.conversation_id)
         self.phase: Phase = "streaming"
         """Streaming, then settling (showing the server's tree), then done."""
@@ -144,6 +154,8 @@ class ReplyRun:
         """Whether the server has sent any event yet."""
         self._received: list[str] = [self.request.initial_text]
         """The reply's text as it arrived (pieces), to compare with the server's copy."""
+        self._replying_row: str | None = None
+        """The conversation whose list row says it is replying, while the stream runs."""
 
     @property
     def received_text(self) -> str:
@@ -155,8 +167,51 @@ class ReplyRun:
         """Whether the live reply is still shown: the pane has shown nothing else since."""
         return self.history.pane_version == self._pane
 
+    @property
+    def conversation_id(self) -> str | None:
+        """The conversation the reply is written into (a new chat's once the server says)."""
+        return self.outcome.conversation_id
+
+    def show(self, thread: Sequence[VisibleMessage] | None) -> None:
+        """Show the prompt and the live reply, with everything that arrived so far, under
+        ``thread`` (the messages kept above); the pane shows this run's chat from now on.
+
+        Called as the request is sent, and again when the user comes back to the chat while
+        the reply still streams: they see it where it is, then growing, never an old copy.
+        """
+        self._pane = self.history.pane_version
+        self.shown = True
+        request = self.request
+        self.host.post(
+            ReplyStarted(
+                reply_id=self.reply_id,
+                model=request.model,
+                initial_text=self.received_text,
+                keep_position=request.keep_position,
+                thread=thread,
+                prompt=self.prompt_message,
+            )
+        )
+
+    def _mark_row(self, conversation_id: str | None) -> None:
+        """Say in the list which conversation is replying (None: none any more)."""
+        if self.request.temporary or conversation_id == self._replying_row:
+            return
+        if self._replying_row is not None:
+            self.host.post(Replying(self._replying_row, False))
+        self._replying_row = conversation_id
+        if conversation_id is not None:
+            self.host.post(Replying(conversation_id, True))
+
     async def run(self) -> None:
         """The stream: stream, then settle (a stop settles in background work of its own)."""
+        self._mark_row(self.request.conversation_id)
+        try:
+            await self._stream()
+        finally:
+            self._mark_row(None)
+
+    async def _stream(self) -> None:
         request = self.request
         events = self.client.send(
             action=request.action,
@@ -196,14 +251,21 @@ class ReplyRun:
             self.phase = "settling"
             self.host.run(self.settle(), group="settle")
             raise
+        self._mark_row(None)  # the stream is over: the row stops saying so before the sync
         await self.settle()
 
     def apply(self, event: StreamEvent) -> None:
         """Fold one stream event into the live reply and the outcome."""
         self._heard = True
         outcome = self.outcome
-        if event.conversation_id:
+        if event.conversation_id and event.conversation_id != outcome.conversation_id:
             outcome.conversation_id = event.conversation_id
+            if self.request.conversation_id is None and not self.request.temporary:
+                # A new chat is listed as soon as the server names it, as on the web: the
+                # user can leave it while it replies and find it again.
+                item = self.history.item_for_new(event.conversation_id, UNTITLED)
+                self.host.post(ConversationTouched(item))
+            self._mark_row(event.conversation_id)
         if event.message_id:
             outcome.message_id = event.message_id
         kind = event.kind
@@ -234,8 +296,17 @@ class ReplyRun:
         self.host.post(ErrorNotice(advice(error), error))
 
     def _put_back(self) -> None:
-        """Take the live reply away and give the prompt back, as if nothing had been sent."""
+        """Take the live reply away and give the prompt back, as if nothing had been sent.
+
+        When the user has moved on to another chat, what is on screen is theirs: the prompt
+        goes back into its own chat's draft instead.
+        """
         session = self.history.session
+        if not self.on_screen:
+            if self.shown_prompt is not None:
+                key = self.request.conversation_id or ""
+                self.owner.give_back(self.shown_prompt, elsewhere=key)
+            return
         self.host.post(
             ReplyDropped(
                 self.reply_id,
@@ -312,8 +383,6 @@ class ReplyRun:
         if not request.temporary:
             item = history.item_for_new(cid, conversation.title or "New chat")
             self.host.post(ConversationTouched(item))
-        if self._superseded():
-            return None
         kept = outcome.message_id is not None and outcome.message_id in conversation.mapping
         if (
             kept
@@ -328,6 +397,9 @@ class ReplyRun:
         elif request.message_id and request.message_id in conversation.mapping:
             # No reply on the server (an in-stream error): the prompt is the branch's end.
             history.branches.remember(cid, request.message_id)
+        # Remembered even when the user has moved on: opening the chat again shows the reply.
+        if self._superseded():
+            return None
         self.owner.reply_saved()
         new_chat = request.conversation_id is None
         # Only what is below the kept messages changes: no re-render above, no scroll jump
@@ -351,12 +423,13 @@ class ReplyRun:
         return None
 
     def _superseded(self) -> bool:
-        """Whether the pane moved on: another conversation opened, or a newer new chat."""
+        """Whether the pane moved on: another conversation is open, or a new chat is being
+        written that is not this run's (the user pressed ctrl+n meanwhile)."""
         session = self.history.session
-        if session is not None and session.id != self.outcome.conversation_id:
-            return True
+        if session is not None:
+            return session.id != self.outcome.conversation_id
         new_chat = self.request.conversation_id is None
-        return new_chat and session is None and self.owner.run is not self
+        return not new_chat or not self.on_screen or self.owner.run is not self
 
     def _full(self, text: str) -> str | None:
         """The reply's whole text (a continuation includes the part before), None if unknown."""

@@ -185,6 +185,8 @@ class ControllerScreen(Screen[None]):
             m.ReplyDropped: self._reply_dropped,
             m.ReplyReplaced: self._reply_replaced,
             m.ReplyKept: self._reply_kept,
+            m.ReplyAway: self._reply_away,
+            m.Replying: lambda msg: self.sidebar.set_replying(msg.conversation_id, msg.replying),
             m.Notice: self._notice,
             m.ErrorNotice: lambda msg: self.context.report_error(msg.error, msg.doing),
             m.OfflineChanged: self._offline_changed,
@@ -259,16 +261,18 @@ class ControllerScreen(Screen[None]):
         bar = self.query_one("#chat-title", Static)
         # First on the line, so a long title never pushes it out of sight.
         mark = Content(OFFLINE_MARK).stylize("dim italic") + Content("  ")
+        # layout=False: the bar is one row whatever it says (styles/app.tcss); a layout would
+        # arrange the whole screen again on every j / k that moves the focused message.
         if title is None:
             text = Content("backchat").stylize("bold")
-            bar.update(mark + text if self._offline else text)
+            bar.update(mark + text if self._offline else text, layout=False)
             bar.set_class(True, "-empty")
             return
         bar.set_class(False, "-empty")
         text = Content(clean_line(title, limit=200)).stylize("bold")
         if detail:
             text = text + Content("  ") + Content(clean_line(detail)).stylize("dim")
-        bar.update(mark + text if self._offline else text)
+        bar.update(mark + text if self._offline else text, layout=False)
 
     def _offline_changed(self, message: m.OfflineChanged) -> None:
         self._offline = message.offline
@@ -361,6 +365,9 @@ class ControllerScreen(Screen[None]):
         self._follow_checked = False
         self._drawn.clear()
         transcript.mount_reply(self._reply)
+        # As on the web: sending (or coming back to a chat that replies) shows the bottom and
+        # follows the reply, even if the reader had scrolled up; scrolling up lets go again.
+        transcript.follow_end()
         self.composer.busy = True
 
     def _current(self, reply_id: int) -> StreamingReply | None:
@@ -407,6 +414,16 @@ class ControllerScreen(Screen[None]):
         reply = self._current(message.reply_id)
         if reply is not None:
             reply.remove()
+
+    def _reply_away(self, message: m.ReplyAway) -> None:
+        """Another chat is on screen: the reply streams on unseen, and escape, the busy border
+        and the footer's stop key are that chat's no more."""
+        reply = self._current(message.reply_id)
+        if reply is not None:
+            if reply.is_attached:
+                reply.remove()
+            self._reply = None
+        self.composer.busy = False
 
     def _reply_kept(self, message: m.ReplyKept) -> None:
         reply = self._current(message.reply_id)

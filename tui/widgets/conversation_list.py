@@ -197,7 +197,7 @@ class ConversationList(OptionList):
         & > .conversation-list--time { text-style: dim; }
         & > .conversation-list--untitled { text-style: dim italic; }
         & > .conversation-list--mark { text-style: bold; }
-        & > .conversation-list--replying { text-style: italic; }
+        & > .conversation-list--replying { color: $warning; text-style: italic; }
     }
     """
     """Fixed sizes. An ``auto`` height (OptionList's default) would measure all 10,000 rows on

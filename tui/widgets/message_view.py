@@ -192,6 +192,19 @@ class MessageView(Widget, can_focus=True):
 
     # -- layout and rendering -------------------------------------------------------------
 
+    @property
+    def size(self) -> Size:
+        """The content area's size, from the last layout (what ``Widget.size`` gives once laid
+        out), worked out without asking the screen where the widget is.
+
+        Workaround checked on Textual 8.2.8: ``Widget.size`` looks the widget up in the
+        compositor's map; for a message scrolled off screen that rebuilds the whole map, and
+        the next scroll then repaints the whole screen. A refresh asks for the size (to mark
+        the widget dirty), so ``j`` (whose blur restyles the message left behind, often off
+        screen by then) repainted the sidebar and the footer on every press.
+        """
+        return self.outer_size - self.styles.gutter.totals
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """Lines of the header plus the body rendered at ``width`` (rendered once, cached)."""
         if width <= 0:

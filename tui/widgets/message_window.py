@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.layout import DockArrangeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -119,10 +119,13 @@ class MessageWindow(VerticalScroll):
         self._empty = Static(EMPTY_NO_CONVERSATION, id="transcript-empty", markup=False)
         self._empty_text = EMPTY_NO_CONVERSATION
         self._early_replies: list[Widget] = []
+        self._placed: dict[Widget, Region] = {}
+        """Where the last layout put each child (with its margin), in scrollable coordinates."""
         self._factory = ViewFactory(now)
         """Makes the views, handing out those :meth:`prepare` rendered ahead."""
         self.holding_focus = False
-        """True while the pane holds the focus for a message being replaced."""
+        """True from when the pane takes the focus from a message being replaced until its
+        Focus event is handled (the caller focuses the message it wants meanwhile)."""
 
     def compose(self) -> ComposeResult:
         """Only the empty state; messages are mounted as the window opens."""
@@ -226,9 +229,7 @@ class MessageWindow(VerticalScroll):
             # Hold the focus here meanwhile (Textual 8.2.8): removing the focused widget makes
             # the screen focus a neighbour *and scroll it to the centre*, a jump away from what
             # the user was reading.
-            self.holding_focus = True
-            self.call_after_refresh(self._release_focus)
-            self.screen.set_focus(self, scroll_visible=False)
+            self._hold_focus()
         for view in dropped:
             view.remove()
         del self._views[keep:]
@@ -262,6 +263,30 @@ class MessageWindow(VerticalScroll):
         self._update_empty()
         if following:
             self._follow_bottom()
+
+    def follow_end(self) -> None:
+        """Show the newest message and follow the bottom from now on, wherever the reader was
+        (a prompt was just sent). Scrolling up lets go again, as always."""
+        if not self._window_has_newest():
+            self._open_at_end()
+        # A batch being mounted meanwhile is abandoned: it would hold the view where it was.
+        self._generation += 1
+        self._loading = False
+        self._keep = None
+        self.anchor()
+
+    def scroll_to_view(self, view: Widget, *, top: bool = False) -> None:
+        """Scroll at once so that ``view`` is in sight (at the top with ``top``).
+
+        ``scroll_to_widget`` (Textual 8.2.8) asks the screen where the widget is, and for a
+        message off screen that rebuilds the compositor's whole map, so the next frame
+        repaints the whole screen; the last layout of this pane says it as well.
+        """
+        region = self._placed.get(view)
+        if region is None:
+            self.scroll_to_widget(view, animate=False, top=top, immediate=True)
+        else:
+            self.scroll_to_region(region, animate=False, top=top, immediate=True)
 
     def is_at_bottom(self) -> bool:
         """True when the view is within :data:`FOLLOW_MARGIN` lines of the bottom."""
@@ -310,6 +335,10 @@ class MessageWindow(VerticalScroll):
         own ``anchor()`` adjusts it too (``_compositor.add_widget``).
         """
         result = super().arrange(size, optimal)
+        self._placed = {
+            placement.widget: placement.region.grow(placement.margin)
+            for placement in result.placements
+        }
         keep = self._keep
         if keep is None:
             return result
@@ -381,6 +410,12 @@ class MessageWindow(VerticalScroll):
         self._generation += 1
         self._loading = False
         self._keep = None
+        if self.focused_view is not None:
+            # The focused message is about to go: hold the focus on the pane, as replace_from
+            # does, or Textual (8.2.8) focuses a neighbour and scrolls it to the centre, and the
+            # pane's on_focus then focuses the newest mounted message over the caller's choice
+            # (home showed "message 4 of 520" with the first message on screen).
+            self._hold_focus()
         for child in list(self.children):
             if child is not self._empty:
                 child.remove()
@@ -426,8 +461,15 @@ class MessageWindow(VerticalScroll):
         if self.is_mounted:
             self.mount_all(views, before=before, after=after)
 
-    def _release_focus(self) -> None:
-        self.holding_focus = False
+    def _hold_focus(self) -> None:
+        """Move the focus from a message to the pane, whose on_focus then leaves it alone once.
+
+        Called only while a message has the focus, so the pane does receive a Focus event
+        (which clears :attr:`holding_focus`). Not cleared after a refresh: Textual (8.2.8) can
+        run after-refresh callbacks before the pane handles its Focus event.
+        """
+        self.holding_focus = True
+        self.screen.set_focus(self, scroll_visible=False)
 
     def _update_empty(self, has_content: bool | None = None) -> None:
         if has_content is None:

@@ -234,7 +234,11 @@ class Transcript(FindingWindow):
         Shift+tab out of a message lands here first (Textual's focus chain lists the pane
         before its messages): then the focus moves on, past the pane, rather than back in.
         """
-        if self.holding_focus or self.screen.focused is not self:
+        if self.holding_focus:
+            self.holding_focus = False
+            self._leaving = False
+            return
+        if self.screen.focused is not self:
             return
         if self._leaving:
             self._leaving = False
@@ -273,7 +277,7 @@ class Transcript(FindingWindow):
         # Instant, not animated: a keyboard user moving through messages wants to read at once.
         # A message taller than the screen is shown from its header.
         tall = view.outer_size.height > self.scrollable_content_region.height
-        self.scroll_to_widget(view, animate=False, top=tall, immediate=True)
+        self.scroll_to_view(view, top=tall)
 
     def _focus_after_load(self, view: MessageView, loaded: bool) -> None:
         """Focus ``view``; after a batch was mounted, scroll only once it has been laid out.
