@@ -8,6 +8,7 @@ writing), which own the I/O. What the controllers post back is shown by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -245,11 +246,11 @@ class MainScreen(ControllerScreen):
             self._models_after_page = True
             self.history.reload_list()
 
-    def post(self, message: m.ControllerMessage) -> None:
-        """Show ``message``; a conversation shown may be where a search hit waits."""
-        super().post(message)
-        if isinstance(message, m.ConversationShown):
-            self.search_jump.shown(message.session)
+    def _shown(self, message: m.ConversationShown) -> None:
+        """Show the conversation; it may be where a search hit waits. (An override of this
+        one handler, not of ``post``: every stream chunk goes through ``post``.)"""
+        super()._shown(message)
+        self.search_jump.shown(message.session)
 
     # -- search and find ---------------------------------------------------------------------
 
@@ -442,22 +443,11 @@ class MainScreen(ControllerScreen):
         conversation_id = self._target_id()
         if not self.history.has_target(conversation_id) or self.history.needs_server("Deleting"):
             return
-        from tui.screens.confirm import ConfirmScreen
-
         title = self.history.title_of(conversation_id)
-
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                self.history.delete(conversation_id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete “{clean_line(title, limit=80)}”?",
-                "It disappears from your history on the server.",
-                confirm_label="Delete",
-                danger=True,
-            ),
-            answered,
+        self._confirm_delete(
+            f"Delete “{clean_line(title, limit=80)}”?",
+            "It disappears from your history on the server.",
+            lambda: self.history.delete(conversation_id),
         )
 
     def action_archive(self) -> None:
@@ -470,20 +460,23 @@ class MainScreen(ControllerScreen):
     def _delete_marked(self, marked: list[str]) -> None:
         """One question naming the count, then every marked conversation is deleted."""
         from tui.controllers.marked import plural
+
+        self._confirm_delete(
+            f"Delete {plural(len(marked))}?",
+            "They disappear from your history on the server.",
+            lambda: self.marked.delete(marked),
+        )
+
+    def _confirm_delete(self, question: str, detail: str, delete: Callable[[], None]) -> None:
+        """Ask ``question`` with a red Delete button; ``delete`` runs only on a yes."""
         from tui.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.marked.delete(marked)
+                delete()
 
         self.app.push_screen(
-            ConfirmScreen(
-                f"Delete {plural(len(marked))}?",
-                "They disappear from your history on the server.",
-                confirm_label="Delete",
-                danger=True,
-            ),
-            answered,
+            ConfirmScreen(question, detail, confirm_label="Delete", danger=True), answered
         )
 
     def _export_marked(self, marked: list[str]) -> None:

@@ -42,6 +42,16 @@ def _seen_at(then: datetime, now: datetime) -> tuple[datetime, datetime]:
     return as_aware(then).astimezone(now.tzinfo), now
 
 
+def _seen_at_or_none(then: datetime | None, now: datetime) -> tuple[datetime, datetime] | None:
+    """:func:`_seen_at`, or None for no time or one out of the platform's range."""
+    if then is None:
+        return None
+    try:
+        return _seen_at(then, now)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def relative_time(then: datetime | None, now: datetime) -> str:
     """How long ago ``then`` was, as seen at ``now``, in at most 10 cells (the sidebar's rows).
 
@@ -77,12 +87,10 @@ def relative_time(then: datetime | None, now: datetime) -> str:
 def list_time(then: datetime | None, now: datetime) -> str:
     """The sidebar row's time: :func:`relative_time`, but a date of an earlier year than
     ``now``'s always carries its year (``2025-12-22``), as the date groups above it may not."""
-    if then is None:
+    seen = _seen_at_or_none(then, now)
+    if seen is None:
         return ""
-    try:
-        local, now = _seen_at(then, now)
-    except (OverflowError, ValueError, OSError):
-        return ""
+    local, now = seen
     if local.year < now.year and (now.date() - local.date()).days > 1:
         return local.date().isoformat()
     return relative_time(then, now)
@@ -105,12 +113,10 @@ def date_group(then: datetime | None, now: datetime) -> str:
 
     A time in the future (a clock behind the server's) is today; no time at all is ``Older``.
     """
-    if then is None:
+    seen = _seen_at_or_none(then, now)
+    if seen is None:
         return "Older"
-    try:
-        local, now = _seen_at(then, now)
-    except (OverflowError, ValueError, OSError):
-        return "Older"
+    local, now = seen
     days = (now.date() - local.date()).days
     if days <= 0:
         return "Today"
